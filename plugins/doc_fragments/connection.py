@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+    # How every module reaches Kapacitor. The names start with kapacitor_ or describe the
+    # transport so that they never collide with handler options such as url or password.
+    DOCUMENTATION = r'''
+options:
+  kapacitor_url:
+    description:
+      - Base URL of Kapacitor's HTTP API, without C(/kapacitor/v1).
+      - If not set, the environment variable E(KAPACITOR_URL) is used.
+    type: str
+    default: http://localhost:9092
+  kapacitor_username:
+    description:
+      - User for HTTP basic authentication, when Kapacitor has C([http] auth-enabled = true).
+      - The user needs the C(config_api) privilege (and C(api) for test alerts), or be an admin.
+      - If not set, the environment variable E(KAPACITOR_USERNAME) is used.
+    type: str
+  kapacitor_password:
+    description:
+      - Password for O(kapacitor_username).
+      - If not set, the environment variable E(KAPACITOR_PASSWORD) is used.
+    type: str
+  validate_certs:
+    description:
+      - Verify Kapacitor's TLS certificate when O(kapacitor_url) uses C(https://).
+      - Set to V(false) only for self-signed certificates on trusted networks; prefer O(ca_path).
+      - If not set, the environment variable E(KAPACITOR_VALIDATE_CERTS) is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of the certificate authority that signed Kapacitor's certificate.
+      - If not set, the environment variable E(KAPACITOR_CA_PATH) is used.
+    type: path
+  client_cert:
+    description:
+      - PEM client certificate for TLS client authentication.
+    type: path
+  client_key:
+    description:
+      - PEM private key of O(client_cert), if the certificate file does not contain it.
+    type: path
+  request_timeout:
+    description:
+      - Seconds to wait for each answer from Kapacitor.
+      - If not set, the environment variable E(KAPACITOR_REQUEST_TIMEOUT) is used.
+    type: float
+    default: 10
+'''

@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+    # Options and notes shared by every alert-endpoint module.
+    DOCUMENTATION = r'''
+options:
+  state:
+    description:
+      - V(present) sets the given options through Kapacitor's config-override API. Only the
+        options you give are compared and written; the others keep their current values.
+      - V(absent) removes this collection's (and anyone's) API overrides of the section or
+        element. A section or element defined in C(kapacitor.conf) reverts to the file's
+        values; an element that was added through the API is deleted.
+    type: str
+    choices: [present, absent]
+    default: present
+  update_secrets:
+    description:
+      - Kapacitor never returns secret options (tokens, passwords, some webhook URLs); it
+        only says whether they are set. They therefore cannot be compared.
+      - V(on_create) sends a secret only when Kapacitor reports it unset (or when you set it
+        to the empty string to clear it). Runs stay idempotent, but B(changing a secret that
+        is already set needs) O(update_secrets=always).
+      - V(always) sends every given secret on every run and therefore always reports a change
+        when a secret is given.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  test_alert:
+    description:
+      - After applying the configuration, ask Kapacitor to send a test alert through this
+        endpoint, like the "Send Test Alert" button of Chronograf.
+      - A failed test fails the task with Kapacitor's message.
+      - Not sent in check mode, nor with O(state=absent).
+    type: bool
+    default: false
+  test_options:
+    description:
+      - Options of Kapacitor's service test (for example C(message), C(level), C(channel)),
+        merged over the defaults that Kapacitor takes from the configuration.
+      - See C(GET /kapacitor/v1/service-tests/<section>) for the options of each service.
+    type: dict
+notes:
+  - Secrets are never returned, logged or shown in diffs; in RV(config) they appear as V(true)
+    when set and V(false) when unset, in diffs as C(<set>), C(<unset>) or C(<updated>).
+  - Duration options take Go duration strings such as V(10s), V(1m30s) or V(500ms); values
+    that Go cannot parse are rejected before anything is sent (Kapacitor would silently
+    ignore them). Durations are compared by value, so V(1m) equals V(1m0s).
+  - Kapacitor does not report which values are API overrides. With O(state=absent) in check
+    mode the module therefore reports the removal it would send as a change.
+  - Requires config overrides enabled on the server (C([config-override] enabled = true), the
+    default).
+'''
+
+    ATTRIBUTES = r'''
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+  action_group:
+    description: Use C(group/tick.kapacitor.kapacitor) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - tick.kapacitor.kapacitor
+'''

@@ -1,0 +1,332 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The engine behind every alert-section module.
+
+A module file is its documentation plus ``run_section_module(SECTION)``. The engine reads the
+element once, compares only the options the user supplied, writes at most once, reads the
+result back once, sends the optional test alert, and never shows a secret.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
+    API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, element_path,
+    section_path)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
+    SpecError, format_duration, parse_duration)
+
+ENDPOINT_ARGUMENT_SPEC = dict(
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    update_secrets=dict(type='str', default='on_create', choices=['on_create', 'always']),
+    test_alert=dict(type='bool', default=False),
+    test_options=dict(type='dict'),
+)
+
+# How secrets appear in diffs. In returned config they are booleans, like Kapacitor's own.
+SECRET_SET = '<set>'
+SECRET_UNSET = '<unset>'
+SECRET_UPDATED = '<updated>'
+SECRET_MASK = '********'
+
+
+def module_argument_spec(section):
+    spec = dict(CONNECTION_ARGUMENT_SPEC)
+    spec.update(ENDPOINT_ARGUMENT_SPEC)
+    spec.update(section.argument_spec())
+    return spec
+
+
+def is_set(value):
+    """Whether a secret as Kapacitor shows it (bool when redacted, value otherwise) is set."""
+    if isinstance(value, bool):
+        return value
+    return value not in (None, '', [], {})
+
+
+class Plan:
+    """What one element needs: ``changes`` by Ansible name, ``body`` the API payload."""
+
+    def __init__(self, exists, changes, sent_secrets):
+        self.exists = exists
+        self.changes = changes            # {ansible_name: desired value}
+        self.sent_secrets = sent_secrets  # Ansible names of secrets being (re)sent
+
+    @property
+    def changed(self):
+        return bool(self.changes) or not self.exists
+
+
+def plan_element(section, desired, current, update_secrets='on_create'):
+    """Compare the user's options with the element's current options.
+
+    desired: {ansible_name: value} of the options the user supplied (already validated).
+    current: the element's ``options`` from Kapacitor (API names), or None if it does not exist.
+    Returns a :class:`Plan`; when the element does not exist every desired option is a change.
+    """
+    if current is None:
+        return Plan(False, dict(desired), [n for n in desired if section.options[n].secret])
+    changes = {}
+    sent_secrets = []
+    for name, value in desired.items():
+        opt = section.options[name]
+        have = current.get(opt.api_name)
+        if opt.redacted:
+            wanted = is_set(value)
+            if wanted != is_set(have) or (wanted and update_secrets == 'always'):
+                changes[name] = value
+                sent_secrets.append(name)
+            continue
+        if opt.normalize(have) != opt.normalize(value):
+            changes[name] = value
+            if opt.secret:
+                sent_secrets.append(name)
+    return Plan(True, changes, sent_secrets)
+
+
+def api_payload(section, values):
+    """{ansible_name: value} -> {api_name: value} as Kapacitor expects it."""
+    return dict((section.options[name].api_name, value) for name, value in values.items())
+
+
+def public_view(section, api_options):
+    """An element's options by Ansible name, secrets as booleans (set/unset)."""
+    view = {}
+    for api_name, value in (api_options or {}).items():
+        opt = section.by_api_name.get(api_name)
+        if opt is None:
+            if api_name == section.element_api_key:
+                continue
+            view[api_name] = value  # an option this collection does not know yet: pass it on
+        elif opt.secret:
+            view[opt.name] = is_set(value)
+        else:
+            view[opt.name] = value
+    return view
+
+
+def predicted_options(section, current, changes):
+    """The element's API options after ``changes`` would be applied (Kapacitor's formatting)."""
+    after = dict(current or {})
+    for name, value in changes.items():
+        opt = section.options[name]
+        if opt.kind == 'duration':
+            value = format_duration(parse_duration(value))
+        after[opt.api_name] = value
+    return after
+
+
+def diff_view(section, api_options, updated_secrets=()):
+    view = public_view(section, api_options)
+    for opt in section.secrets():
+        if opt.name in view:
+            if opt.name in updated_secrets and view[opt.name]:
+                view[opt.name] = SECRET_UPDATED
+            else:
+                view[opt.name] = SECRET_SET if view[opt.name] else SECRET_UNSET
+    return view
+
+
+def scrub(text, secret_values):
+    """Replace every secret value that may have been echoed (e.g. in a URL parse error)."""
+    for value in secret_values:
+        if isinstance(value, str) and value:
+            text = text.replace(value, SECRET_MASK)
+    return text
+
+
+class SectionRun:
+    """Converges one element of one section; usable by single modules and the bulk module."""
+
+    def __init__(self, section, client, params, check_mode=False):
+        self.section = section
+        self.client = client
+        self.params = params
+        self.check_mode = check_mode
+        self.state = params.get('state') or 'present'
+        self.update_secrets = params.get('update_secrets') or 'on_create'
+        self.element = section.validate_element(
+            params.get(section.element_key) if section.is_list else '')
+        self.desired = section.desired_options(params)
+        self.secret_values = [params.get(o.name) for o in section.secrets()]
+
+    # -- naming -------------------------------------------------------------------------
+    def describe(self):
+        if not self.section.is_list:
+            return self.section.name
+        return "%s %s %r" % (self.section.name, self.section.element_key, self.element)
+
+    def _version_note(self, version):
+        if not version:
+            return 'this Kapacitor'
+        return 'Kapacitor %s' % version
+
+    # -- reading ------------------------------------------------------------------------
+    def read(self):
+        """Current options of the element, or None if the list element does not exist."""
+        try:
+            element = self.client.get(element_path(self.section.name, self.element))
+        except KapacitorError as exc:
+            raise self._read_error(exc)
+        return (element or {}).get('options') or {}
+
+    def _read_error(self, exc):
+        msg = exc.kapacitor_message or ''
+        if exc.status == 404 and msg.startswith('unknown section/element'):
+            return _ElementMissing()
+        if exc.status == 404:
+            since = ' (it first appears in Kapacitor %s)' % self.section.since if self.section.since else ''
+            return KapacitorError(
+                '%s has no %r section%s' % (self._version_note(exc.version), self.section.name, since),
+                status=404, version=exc.version)
+        return exc
+
+    # -- running ------------------------------------------------------------------------
+    def run(self, current=None, prefetched=False):
+        """Converge the element. ``current`` may be passed when the caller already read it."""
+        if not prefetched:
+            try:
+                current = self.read()
+            except _ElementMissing:
+                current = None
+        if self.state == 'absent':
+            return self._absent(current)
+        return self._present(current)
+
+    def _present(self, current):
+        if current is None and self.section.is_list and self.element == '':
+            raise KapacitorError(
+                "%s has no default (unnamed) %s on this server; set %s to the name of one"
+                % (self.section.name, self.section.element_key, self.section.element_key))
+        plan = plan_element(self.section, self.desired, current, self.update_secrets)
+        result = {'changed': plan.changed, 'changed_options': sorted(plan.changes)}
+        before = current or {}
+        after = predicted_options(self.section, before, plan.changes)
+        if plan.changed and not self.check_mode:
+            self._write(plan)
+            after = self.read()
+        result['config'] = public_view(self.section, after)
+        # A secret sent while it was already set is shown as updated, not merely as set.
+        updated = [name for name in plan.sent_secrets
+                   if is_set(before.get(self.section.options[name].api_name))]
+        result['diff'] = {
+            'before': diff_view(self.section, before) if current is not None else {},
+            'after': diff_view(self.section, after, updated),
+        }
+        return result
+
+    def _write(self, plan):
+        payload = api_payload(self.section, plan.changes)
+        if plan.exists:
+            path, body = element_path(self.section.name, self.element), {'set': payload}
+        else:
+            payload[self.section.element_api_key] = self.element
+            path, body = section_path(self.section.name), {'add': payload}
+        try:
+            self.client.post(path, body)
+        except KapacitorError as exc:
+            raise self._write_error(exc, plan)
+
+    def _write_error(self, exc, plan):
+        if exc.status != 400:
+            return exc
+        text = exc.kapacitor_message or ''
+        names = []
+        match = re.search(r'cannot set option ([^:\s]+)', text)
+        if match:
+            names = [match.group(1)]
+        else:
+            match = re.search(r'unknown options \[([^\]]*)\]', text)
+            if match:
+                names = match.group(1).split()
+        if names:
+            names = [self.section.by_api_name[n].name if n in self.section.by_api_name else n
+                     for n in names]
+        else:
+            names = sorted(plan.changes)
+        return KapacitorError(
+            '%s: Kapacitor rejected %s %s: %s' % (
+                self.describe(), 'option' if len(names) == 1 else 'options', ', '.join(names), text),
+            status=400, kapacitor_message=text, version=exc.version)
+
+    def _absent(self, current):
+        result = {'changed': False, 'changed_options': []}
+        if current is None:
+            result['config'] = {}
+            result['diff'] = {'before': {}, 'after': {}}
+            return result
+        result['diff'] = {'before': diff_view(self.section, current)}
+        if self.check_mode:
+            # Kapacitor does not say which values are API overrides, so a dry run cannot know
+            # whether removing them changes anything: report the removal that would be sent.
+            result['changed'] = True
+            result['config'] = public_view(self.section, current)
+            result['diff']['after'] = {}
+            return result
+        try:
+            # "remove" drops the stored override: an API-added element disappears, a
+            # file-defined element or single section reverts to kapacitor.conf.
+            self.client.post(section_path(self.section.name), {'remove': [self.element]})
+        except KapacitorError as exc:
+            raise self._write_error(exc, Plan(True, {}, []))
+        try:
+            after = self.read()
+        except _ElementMissing:
+            after = None
+        result['changed'] = after != current
+        result['config'] = public_view(self.section, after) if after is not None else {}
+        result['diff']['after'] = diff_view(self.section, after) if after is not None else {}
+        return result
+
+    def test(self):
+        """Send Kapacitor's service test for this element; returns {success, message}."""
+        options = {}
+        if self.section.test_element_option:
+            options[self.section.test_element_option] = self.element
+        options.update(self.params.get('test_options') or {})
+        answer = self.client.post('%s/service-tests/%s' % (API_PREFIX, self.section.name), options)
+        answer = answer or {}
+        return {'success': bool(answer.get('success')), 'message': answer.get('message') or ''}
+
+
+class _ElementMissing(Exception):
+    pass
+
+
+def run_section_module(section):
+    """Entry point of a single-section module."""
+    module = AnsibleModule(argument_spec=module_argument_spec(section), supports_check_mode=True)
+    secrets = [module.params.get(o.name) for o in section.secrets()]
+    result = {'changed': False}
+    try:
+        run = SectionRun(section, KapacitorClient.from_params(module.params), module.params,
+                         check_mode=module.check_mode)
+        outcome = run.run()
+        result.update(outcome)
+        result['kapacitor_version'] = run.client.version
+        if not module._diff:
+            result.pop('diff', None)
+        if module.params['test_alert'] and module.params['state'] == 'present':
+            if module.check_mode:
+                result['test_alert'] = {'skipped': True, 'message': 'not sent in check mode'}
+            else:
+                test = run.test()
+                result['test_alert'] = test
+                if not test['success']:
+                    result['msg'] = scrub('test alert through %s failed: %s' % (
+                        run.describe(), test['message'] or 'no message from Kapacitor'), secrets)
+                    module.fail_json(**result)
+    except SpecError as exc:
+        module.fail_json(msg=scrub(str(exc), secrets), changed=False)
+    except KapacitorError as exc:
+        result['msg'] = scrub(exc.message, secrets)
+        module.fail_json(**result)
+    module.exit_json(**result)

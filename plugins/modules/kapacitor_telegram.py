@@ -1,0 +1,152 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: kapacitor_telegram
+short_description: Manage Kapacitor's Telegram alert endpoint
+version_added: 0.1.0
+description:
+  - Configures Kapacitor's C(telegram) section through Kapacitor's config-override HTTP API,
+    without editing C(kapacitor.conf) or restarting Kapacitor.
+  - Reads the section once, compares only the options you give, and writes only the
+    difference. A second run with the same options reports no change.
+  - Can send a test alert through Telegram, like Chronograf's "Send Test Alert".
+author:
+  - tick.kapacitor developers
+extends_documentation_fragment:
+  - tick.kapacitor.connection
+  - tick.kapacitor.endpoint
+  - tick.kapacitor.endpoint.attributes
+options:
+  enabled:
+    description:
+      - Turn the Telegram endpoint on. Kapacitor then requires O(url) and O(token).
+    type: bool
+  url:
+    description:
+      - Base URL of the Telegram Bot API; the bot token and the method are appended to it.
+      - Kapacitor's default is V(https://api.telegram.org/bot).
+    type: str
+  token:
+    description:
+      - Token of the Telegram bot, as given by BotFather.
+      - Secret; see O(update_secrets).
+    type: str
+  chat_id:
+    description:
+      - Default chat to send alerts to. Numeric ids are strings too, for example V('-1001234567').
+    type: str
+  parse_mode:
+    description:
+      - How Telegram formats the message text. The empty string sends plain text.
+    type: str
+    choices: [Markdown, HTML, '']
+  disable_web_page_preview:
+    description:
+      - Do not show link previews in alert messages.
+    type: bool
+  disable_notification:
+    description:
+      - Send alerts silently (no sound on the recipients' devices).
+    type: bool
+  global:
+    description:
+      - Send every alert of every task to Telegram.
+    type: bool
+  state_changes_only:
+    description:
+      - With O(global), send only alerts whose level changed.
+    type: bool
+seealso:
+  - name: Kapacitor Telegram event handler
+    description: Kapacitor's documentation of the Telegram handler and its options.
+    link: https://docs.influxdata.com/kapacitor/v1/reference/event_handlers/telegram/
+  - module: tick.kapacitor.kapacitor_slack
+'''
+
+EXAMPLES = r'''
+- name: Send alerts to a Telegram chat
+  tick.kapacitor.kapacitor_telegram:
+    kapacitor_url: http://kapacitor.example.com:9092
+    enabled: true
+    token: "{{ vault_telegram_bot_token }}"
+    chat_id: "-1001234567"
+    parse_mode: Markdown
+    test_alert: true
+    test_options:
+      message: Kapacitor can reach this chat
+
+- name: Replace the bot token (secrets are only sent when asked to)
+  tick.kapacitor.kapacitor_telegram:
+    token: "{{ vault_new_telegram_bot_token }}"
+    update_secrets: always
+
+- name: Go back to the settings of kapacitor.conf
+  tick.kapacitor.kapacitor_telegram:
+    state: absent
+'''
+
+RETURN = r'''
+config:
+  description:
+    - The section's effective options after the run (in check mode: as they would be),
+      under this module's option names.
+    - Secrets are V(true) when set and V(false) when unset.
+  returned: success
+  type: dict
+  sample:
+    enabled: true
+    url: https://api.telegram.org/bot
+    token: true
+    chat_id: "-1001234567"
+    parse_mode: Markdown
+    disable_web_page_preview: false
+    disable_notification: false
+    global: false
+    state_changes_only: false
+changed_options:
+  description: Names of the options that were (or in check mode would be) written.
+  returned: success
+  type: list
+  elements: str
+  sample: [chat_id, enabled, token]
+test_alert:
+  description: Kapacitor's answer to the test alert, when O(test_alert=true).
+  returned: when O(test_alert=true) and O(state=present)
+  type: dict
+  contains:
+    success:
+      description: Whether Kapacitor sent the alert.
+      type: bool
+      returned: always
+    message:
+      description: Kapacitor's error message, empty on success.
+      type: str
+      returned: always
+  sample:
+    success: true
+    message: ""
+kapacitor_version:
+  description: Version of the Kapacitor server, from its C(X-Kapacitor-Version) header.
+  returned: when Kapacitor answered
+  type: str
+  sample: 1.8.3
+'''
+
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import run_section_module
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import TELEGRAM
+
+
+def main():
+    run_section_module(TELEGRAM)
+
+
+if __name__ == '__main__':
+    main()

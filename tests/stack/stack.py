@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Start and stop the real services the tests and the demo talk to, on 127.0.0.1.
+
+  stack.py up                  build (or reuse) kapacitord, start it and the HTTP receiver
+  stack.py down                stop everything this stack started
+  stack.py status              print the stack's state (JSON)
+  stack.py start-kapacitord --name N --port P [--conf-extra FILE]
+  stack.py stop-kapacitord --name N
+
+Each kapacitord gets a throwaway data dir and config under the state dir (default
+``<repo>/.stack``): InfluxDB connection, usage reporting and flux tasks off, config overrides
+on. The state (URLs, pids) is written to ``<state dir>/stack.json``. Standard library only.
+"""
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+DEFAULT_STATE_DIR = os.path.join(REPO, '.stack')
+
+KAPACITORD_CONF = """\
+hostname = "localhost"
+data_dir = "{data}"
+skip-config-overrides = false
+
+[http]
+  bind-address = "127.0.0.1:{port}"
+  log-enabled = false
+  auth-enabled = false
+  https-enabled = false
+
+[config-override]
+  enabled = true
+
+[logging]
+  file = "STDERR"
+  level = "INFO"
+
+[storage]
+  boltdb = "{data}/kapacitor.db"
+[replay]
+  dir = "{data}/replay"
+[task]
+  dir = "{data}/tasks"
+[load]
+  enabled = false
+[reporting]
+  enabled = false
+[stats]
+  enabled = false
+[fluxtask]
+  enabled = false
+
+[[influxdb]]
+  enabled = false
+  name = "default"
+  urls = ["http://127.0.0.1:8086"]
+"""
+
+
+def log(message):
+    sys.stderr.write('[stack] %s\n' % message)
+    sys.stderr.flush()
+
+
+class Stack:
+    def __init__(self, state_dir):
+        self.dir = os.path.abspath(state_dir)
+        self.state_file = os.path.join(self.dir, 'stack.json')
+        self.state = {'kapacitord': {}, 'receiver': None}
+        if os.path.exists(self.state_file):
+            with open(self.state_file) as handle:
+                self.state = json.load(handle)
+
+    def save(self):
+        os.makedirs(self.dir, exist_ok=True)
+        main = self.state['kapacitord'].get('main')
+        self.state['kapacitor_url'] = main['url'] if main else None
+        receiver = self.state.get('receiver')
+        self.state['receiver_url'] = receiver['url'] if receiver else None
+        tmp = self.state_file + '.tmp'
+        with open(tmp, 'w') as handle:
+            json.dump(self.state, handle, indent=2, sort_keys=True)
+        os.replace(tmp, self.state_file)
+
+    # -- kapacitord ---------------------------------------------------------------------
+    def kapacitord_binary(self):
+        binary = os.environ.get('KAPACITORD')
+        if binary:
+            return binary
+        out = subprocess.run([os.path.join(HERE, 'build-kapacitord.sh')], check=True,
+                             stdout=subprocess.PIPE, universal_newlines=True).stdout
+        return out.strip().splitlines()[-1]
+
+    def start_kapacitord(self, name, port, conf_extra=None, fresh=True, binary=None):
+        self.stop_kapacitord(name, quiet=True)
+        base = os.path.join(self.dir, 'kapacitord-%s' % name)
+        data = os.path.join(base, 'data')
+        if fresh and os.path.isdir(data):
+            subprocess.run(['rm', '-rf', data], check=True)
+        os.makedirs(data, exist_ok=True)
+        conf = os.path.join(base, 'kapacitord.conf')
+        text = KAPACITORD_CONF.format(data=data, port=port)
+        if conf_extra:
+            with open(conf_extra) as handle:
+                text += '\n' + handle.read()
+        with open(conf, 'w') as handle:
+            handle.write(text)
+        binary = binary or self.kapacitord_binary()
+        logfile = open(os.path.join(base, 'kapacitord.log'), 'ab')
+        proc = subprocess.Popen([binary, '-config', conf], stdout=logfile, stderr=logfile,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        url = 'http://127.0.0.1:%d' % port
+        self.state['kapacitord'][name] = {
+            'pid': proc.pid, 'port': port, 'url': url, 'dir': base, 'conf': conf,
+            'binary': binary, 'log': logfile.name}
+        self.save()
+        started = time.time()
+        wait_http(url + '/kapacitor/v1/ping', proc, logfile.name, expect=204)
+        log('kapacitord %s ready at %s in %.1f s (pid %d)' % (name, url, time.time() - started, proc.pid))
+        return url
+
+    def stop_kapacitord(self, name, quiet=False):
+        info = self.state['kapacitord'].pop(name, None)
+        if info:
+            stop_pid(info['pid'], 'kapacitord %s' % name)
+            self.save()
+        elif not quiet:
+            log('no kapacitord named %s' % name)
+
+    # -- receiver -----------------------------------------------------------------------
+    def start_receiver(self, port):
+        self.stop_receiver()
+        os.makedirs(self.dir, exist_ok=True)
+        logfile = open(os.path.join(self.dir, 'receiver.log'), 'ab')
+        proc = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, 'receiver.py'), '--port', str(port)],
+            stdout=logfile, stderr=logfile, stdin=subprocess.DEVNULL, start_new_session=True)
+        url = 'http://127.0.0.1:%d' % port
+        self.state['receiver'] = {'pid': proc.pid, 'port': port, 'url': url}
+        self.save()
+        wait_http(url + '/_health', proc, logfile.name, expect=204)
+        log('receiver ready at %s (pid %d)' % (url, proc.pid))
+        return url
+
+    def stop_receiver(self):
+        info = self.state.get('receiver')
+        if info:
+            stop_pid(info['pid'], 'receiver')
+            self.state['receiver'] = None
+            self.save()
+
+    def down(self):
+        for name in list(self.state['kapacitord']):
+            self.stop_kapacitord(name)
+        self.stop_receiver()
+
+
+def wait_http(url, proc, logname, expect, timeout=90):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit('%s exited with %s before answering; see %s' % (url, proc.returncode, logname))
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == expect:
+                    return
+        except urllib.error.HTTPError as exc:
+            if exc.code == expect:
+                return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise SystemExit('%s did not answer within %d s; see %s' % (url, timeout, logname))
+
+
+def stop_pid(pid, what, timeout=30):
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            # reap it if it is our child; otherwise just probe it
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                break
+        except ChildProcessError:
+            pass
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        log('%s (pid %d) ignored SIGTERM for %d s: killing it' % (what, pid, timeout))
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    log('stopped %s (pid %d)' % (what, pid))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--state-dir', default=os.environ.get('TICK_STACK_DIR', DEFAULT_STATE_DIR))
+    sub = parser.add_subparsers(dest='command', required=True)
+    up = sub.add_parser('up')
+    up.add_argument('--kapacitor-port', type=int, default=int(os.environ.get('KAPACITOR_PORT', 19092)))
+    up.add_argument('--receiver-port', type=int, default=int(os.environ.get('RECEIVER_PORT', 19300)))
+    sub.add_parser('down')
+    sub.add_parser('status')
+    start = sub.add_parser('start-kapacitord')
+    start.add_argument('--name', required=True)
+    start.add_argument('--port', type=int, required=True)
+    start.add_argument('--conf-extra')
+    start.add_argument('--keep-data', action='store_true', help='restart on the existing data dir')
+    stop = sub.add_parser('stop-kapacitord')
+    stop.add_argument('--name', required=True)
+    args = parser.parse_args(argv)
+
+    stack = Stack(args.state_dir)
+    if args.command == 'up':
+        stack.down()
+        stack.start_receiver(args.receiver_port)
+        stack.start_kapacitord('main', args.kapacitor_port)
+    elif args.command == 'down':
+        stack.down()
+    elif args.command == 'start-kapacitord':
+        stack.start_kapacitord(args.name, args.port, args.conf_extra, fresh=not args.keep_data)
+    elif args.command == 'stop-kapacitord':
+        stack.stop_kapacitord(args.name)
+    print(json.dumps(stack.state, indent=2, sort_keys=True))
+
+
+if __name__ == '__main__':
+    main()

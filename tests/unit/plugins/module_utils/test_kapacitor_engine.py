@@ -1,0 +1,226 @@
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import json
+
+import pytest
+
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import KapacitorError
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
+    SectionRun, diff_view, plan_element, public_view, scrub)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SLACK, TELEGRAM
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import Option, Section
+
+SLACK_DEFAULT = {
+    'enabled': False, 'default': True, 'workspace': '', 'url': False, 'token': False,
+    'channel': '', 'username': 'kapacitor', 'icon-emoji': '', 'global': False,
+    'state-changes-only': False, 'ssl-ca': '', 'ssl-cert': '', 'ssl-key': '',
+    'insecure-skip-verify': False,
+}
+SMTPISH = Section('smtp', {
+    'host': Option('str'), 'port': Option('int'), 'password': Option('str', secret=True),
+    'to': Option('list'), 'idle_timeout': Option('duration'),
+    'hook': Option('str', secret=True, redacted=False),
+})
+SMTPISH_CURRENT = {'host': 'localhost', 'port': 25, 'password': False, 'to': None,
+                   'idle-timeout': '30s', 'hook': 'https://hooks.example/abc'}
+
+
+class FakeKapacitor:
+    """Answers like Kapacitor's config API for one section, and records every request."""
+
+    def __init__(self, section, elements, version='1.8.3'):
+        self.section = section
+        self.elements = copy.deepcopy(elements)  # {element name: api options}
+        self.version = version
+        self.requests = []
+        self.reject = None
+
+    def get(self, path):
+        self.requests.append(('GET', path))
+        element = path.rsplit('/', 1)[1]
+        if element not in self.elements:
+            raise KapacitorError('404', status=404, version=self.version,
+                                 kapacitor_message='unknown section/element: %s/%s' % (self.section, element))
+        return {'options': copy.deepcopy(self.elements[element])}
+
+    def post(self, path, body):
+        self.requests.append(('POST', path, json.loads(json.dumps(body))))
+        if self.reject:
+            raise KapacitorError('400', status=400, kapacitor_message=self.reject, version=self.version)
+        if 'set' in body:
+            element = path.rsplit('/', 1)[1]
+            for key, value in body['set'].items():
+                if key in ('url', 'token', 'password'):
+                    value = bool(value)
+                if key == 'idle-timeout':
+                    value = {'1m': '1m0s'}.get(value, value)
+                self.elements[element][key] = value
+        elif 'add' in body:
+            options = dict(body['add'])
+            for key in ('url', 'token'):
+                options[key] = bool(options.get(key))
+            self.elements[options['workspace']] = options
+        elif 'remove' in body:
+            for name in body['remove']:
+                self.elements.pop(name, None)
+
+    def writes(self):
+        return [r for r in self.requests if r[0] != 'GET']
+
+
+def run(section, fake, check_mode=False, **params):
+    params.setdefault('state', 'present')
+    params.setdefault('update_secrets', 'on_create')
+    if section.is_list:
+        params.setdefault(section.element_key, section.element_default)
+    return SectionRun(section, fake, params, check_mode=check_mode).run()
+
+
+def test_unchanged_element_is_one_get_and_no_write():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT, channel='#alerts')})
+    result = run(SLACK, fake, channel='#alerts', username='kapacitor')
+    assert result['changed'] is False
+    assert fake.requests == [('GET', '/kapacitor/v1/config/slack/')]
+
+
+def test_change_is_get_one_set_with_only_the_difference_then_read_back():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
+    result = run(SLACK, fake, channel='#alerts', username='kapacitor', enabled=True,
+                 url='https://hooks.slack.example/T0/B0/xyz')
+    assert result['changed'] is True
+    assert result['changed_options'] == ['channel', 'enabled', 'url']
+    assert fake.requests == [
+        ('GET', '/kapacitor/v1/config/slack/'),
+        ('POST', '/kapacitor/v1/config/slack/', {'set': {
+            'channel': '#alerts', 'enabled': True, 'url': 'https://hooks.slack.example/T0/B0/xyz'}}),
+        ('GET', '/kapacitor/v1/config/slack/'),
+    ]
+    assert result['config']['url'] is True
+    assert 'hooks.slack' not in json.dumps(result)
+
+
+def test_check_mode_reads_and_never_writes_but_predicts():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
+    result = run(SLACK, fake, check_mode=True, channel='#x', url='https://secret.example/hook')
+    assert result['changed'] is True
+    assert fake.writes() == []
+    assert result['config']['channel'] == '#x'
+    assert result['diff']['before']['url'] == '<unset>'
+    assert result['diff']['after']['url'] == '<set>'
+    assert 'secret.example' not in json.dumps(result)
+
+
+def test_missing_workspace_is_added_with_all_given_options_and_key():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
+    result = run(SLACK, fake, workspace='ops', channel='#ops', enabled=False)
+    assert result['changed'] is True
+    post = fake.writes()[0]
+    assert post == ('POST', '/kapacitor/v1/config/slack',
+                    {'add': {'workspace': 'ops', 'channel': '#ops', 'enabled': False}})
+    assert result['diff']['before'] == {}
+
+
+def test_existing_workspace_is_never_added_again():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT), 'ops': dict(SLACK_DEFAULT, workspace='ops')})
+    run(SLACK, fake, workspace='ops', channel='#new')
+    (method, path, body), = fake.writes()
+    assert path == '/kapacitor/v1/config/slack/ops'
+    assert body == {'set': {'channel': '#new'}}
+    assert 'workspace' not in body['set']
+
+
+def test_redacted_secret_on_create_only_sent_when_unset():
+    current = dict(SLACK_DEFAULT, url=True)
+    plan = plan_element(SLACK, {'url': 'https://new'}, current, 'on_create')
+    assert plan.changes == {}
+    plan = plan_element(SLACK, {'url': 'https://new'}, current, 'always')
+    assert plan.changes == {'url': 'https://new'}
+    assert plan.sent_secrets == ['url']
+    plan = plan_element(SLACK, {'url': 'https://new'}, dict(SLACK_DEFAULT), 'on_create')
+    assert plan.changes == {'url': 'https://new'}
+    plan = plan_element(SLACK, {'url': ''}, current, 'on_create')
+    assert plan.changes == {'url': ''}, 'clearing a set secret is a change'
+    plan = plan_element(SLACK, {'url': ''}, dict(SLACK_DEFAULT), 'always')
+    assert plan.changes == {}, 'an unset secret asked to stay unset is no change'
+
+
+def test_readable_secret_is_compared_exactly_but_masked():
+    plan = plan_element(SMTPISH, {'hook': 'https://hooks.example/abc'}, SMTPISH_CURRENT)
+    assert plan.changes == {}
+    plan = plan_element(SMTPISH, {'hook': 'https://hooks.example/new'}, SMTPISH_CURRENT)
+    assert plan.changes == {'hook': 'https://hooks.example/new'}
+    view = public_view(SMTPISH, SMTPISH_CURRENT)
+    assert view['hook'] is True
+    assert diff_view(SMTPISH, SMTPISH_CURRENT)['hook'] == '<set>'
+
+
+def test_durations_lists_and_ints_are_compared_normalised():
+    desired = {'idle_timeout': '30s', 'to': [], 'port': 25}
+    assert plan_element(SMTPISH, desired, SMTPISH_CURRENT).changes == {}
+    desired = {'idle_timeout': '1m', 'to': ['a@example.com'], 'port': 587}
+    assert plan_element(SMTPISH, desired, SMTPISH_CURRENT).changes == desired
+    current = dict(SMTPISH_CURRENT, **{'idle-timeout': '1m0s'})
+    assert plan_element(SMTPISH, {'idle_timeout': '60s'}, current).changes == {}
+
+
+def test_update_secrets_always_shows_updated_in_diff_and_never_the_value():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT, url=True)})
+    result = run(SLACK, fake, check_mode=True, url='https://hooks/xyz', update_secrets='always')
+    assert result['changed'] is True
+    assert result['diff']['after']['url'] == '<updated>'
+    assert 'hooks/xyz' not in json.dumps(result)
+
+
+def test_rejection_names_the_option_in_one_line():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
+    fake.reject = ('failed to override configuration slack/: cannot set option channel: '
+                   'wrong kind float64, expected value of kind string')
+    with pytest.raises(KapacitorError) as err:
+        run(SLACK, fake, channel='#x')
+    assert err.value.message.startswith("slack workspace '': Kapacitor rejected option channel: ")
+    fake.reject = 'failed to override configuration slack/: failed validation: must specify url'
+    with pytest.raises(KapacitorError) as err:
+        run(SLACK, fake, enabled=True, icon_emoji=':x:')
+    assert 'Kapacitor rejected options enabled, icon_emoji: ' in err.value.message
+    assert 'must specify url' in err.value.message
+
+
+def test_unknown_section_names_server_version_and_first_version():
+    class NoSection(FakeKapacitor):
+        def get(self, path):
+            raise KapacitorError('404', status=404, version='1.5.9', kapacitor_message='unknown section: zenoss')
+    zenoss = Section('zenoss', {'url': Option('str')}, since='1.6.0')
+    with pytest.raises(KapacitorError) as err:
+        run(zenoss, NoSection('zenoss', {}), url='https://z')
+    assert err.value.message == "Kapacitor 1.5.9 has no 'zenoss' section (it first appears in Kapacitor 1.6.0)"
+
+
+def test_absent_removes_api_element_and_is_idempotent():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT), 'ops': dict(SLACK_DEFAULT, workspace='ops')})
+    result = run(SLACK, fake, workspace='ops', state='absent')
+    assert result['changed'] is True
+    assert fake.writes() == [('POST', '/kapacitor/v1/config/slack', {'remove': ['ops']})]
+    fake.requests = []
+    result = run(SLACK, fake, workspace='ops', state='absent')
+    assert result['changed'] is False
+    assert fake.writes() == []
+
+
+def test_absent_on_single_section_removes_the_override_by_empty_name():
+    fake = FakeKapacitor('telegram', {'': {'enabled': True, 'token': True, 'chat-id': '1'}})
+    fake.post = lambda path, body: fake.requests.append(('POST', path, body))
+    result = run(TELEGRAM, fake, state='absent')
+    assert fake.writes() == [('POST', '/kapacitor/v1/config/telegram', {'remove': ['']})]
+    assert result['changed'] is False, 'nothing visibly changed, so nothing is reported'
+
+
+def test_scrub_masks_echoed_secrets():
+    text = 'parse "http://a b/xyz": invalid character'
+    assert scrub(text, ['http://a b/xyz', None, '']) == 'parse "********": invalid character'
