@@ -288,7 +288,7 @@ class SectionRun:
 
     def test(self):
         """Send Kapacitor's service test for this element; returns {success, message}."""
-        options = {}
+        options = dict(self.section.test_defaults)
         if self.section.test_element_option:
             options[self.section.test_element_option] = self.element
         options.update(self.params.get('test_options') or {})

@@ -21,6 +21,9 @@ SLACK = Section(
     element_key='workspace',
     element_default='',
     test_element_option='workspace',
+    # Kapacitor's test defaults to the default workspace's channel; "" makes it use the
+    # channel of the workspace under test.
+    test_defaults={'channel': ''},
     options={
         'enabled': Option('bool'),
         'default': Option('bool'),

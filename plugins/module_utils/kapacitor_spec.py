@@ -211,17 +211,20 @@ class Section:
         default element (slack, discord); ``None`` makes the option required.
     test_element_option: the service-test option that selects the element (slack
         ``workspace``, kafka ``cluster``).
+    test_defaults: service-test options sent unless the user gives them, for tests whose
+        Kapacitor defaults do not fit the element under test.
     since: first Kapacitor version that has the section.
     """
 
     def __init__(self, name, options, title=None, element_key=None, element_default=None,
-                 test_element_option=None, since=None):
+                 test_element_option=None, test_defaults=None, since=None):
         self.name = name
         self.title = title or name
         self.options = dict((key, opt.bind(key)) for key, opt in options.items())
         self.element_key = element_key
         self.element_default = element_default
         self.test_element_option = test_element_option
+        self.test_defaults = dict(test_defaults or {})
         self.since = since
         self.by_api_name = dict((opt.api_name, opt) for opt in self.options.values())
 

@@ -19,7 +19,7 @@ description:
     difference. A second run with the same options reports no change.
   - Can send a test alert through the workspace, like Chronograf's "Send Test Alert".
 author:
-  - tick.kapacitor developers
+  - tick.kapacitor developers (@tick-kapacitor)
 extends_documentation_fragment:
   - tick.kapacitor.connection
   - tick.kapacitor.endpoint
@@ -141,7 +141,7 @@ EXAMPLES = r'''
 RETURN = r'''
 config:
   description:
-    - The workspace's effective options after the run (in check mode: as they would be),
+    - The workspace's effective options after the run (in check mode, as they would be),
       under this module's option names.
     - Secrets are V(true) when set and V(false) when unset.
   returned: success

@@ -19,7 +19,7 @@ description:
     difference. A second run with the same options reports no change.
   - Can send a test alert through Telegram, like Chronograf's "Send Test Alert".
 author:
-  - tick.kapacitor developers
+  - tick.kapacitor developers (@tick-kapacitor)
 extends_documentation_fragment:
   - tick.kapacitor.connection
   - tick.kapacitor.endpoint
@@ -96,7 +96,7 @@ EXAMPLES = r'''
 RETURN = r'''
 config:
   description:
-    - The section's effective options after the run (in check mode: as they would be),
+    - The section's effective options after the run (in check mode, as they would be),
       under this module's option names.
     - Secrets are V(true) when set and V(false) when unset.
   returned: success

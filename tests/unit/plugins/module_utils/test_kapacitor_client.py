@@ -176,7 +176,7 @@ def test_connection_closed_without_answer():
     listener.listen(1)
 
     def accept_and_close():
-        conn, _ = listener.accept()
+        conn = listener.accept()[0]
         conn.recv(65536)
         conn.close()
     thread = threading.Thread(target=accept_and_close)

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The main job, end to end on this machine: build (or reuse) kapacitord, start it with a local
+# receiver standing in for Slack and Telegram, run the example playbook twice (changed, then
+# ok), show the test alerts that arrived, and stop everything again.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "Python venv with ansible-core"
+VENV="$(tests/tooling/ansible-test-env.sh venv)"
+COLLECTION="$(tests/tooling/ansible-test-env.sh stage)"
+export ANSIBLE_COLLECTIONS_PATH="${COLLECTION%/ansible_collections/*}"
+export ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-${CI:+1}}"
+
+say "kapacitord and the local receiver"
+trap '"$VENV/bin/python" tests/stack/stack.py down >/dev/null' EXIT
+"$VENV/bin/python" tests/stack/stack.py up >/dev/null
+
+for run in first second; do
+  say "ansible-playbook examples/alert_endpoints.yml ($run run)"
+  "$VENV/bin/ansible-playbook" -i examples/inventory.yml examples/alert_endpoints.yml
+done
+
+say "What Kapacitor delivered"
+"$VENV/bin/python" tests/stack/show_received.py http://127.0.0.1:19300

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Every test of the collection, in order: changelog lint, ansible-test sanity, ansible-test
+# units, then ansible-test integration against a real kapacitord and the recording receiver
+# (built and started here, stopped on exit). Prints the time of each stage and a closing
+# "N passed, N failed" line.
+#
+#   TICK_STAGES="units integration" scripts/test.sh     run only some stages
+#   TICK_TARGETS="kapacitor_slack" scripts/test.sh      only these integration targets
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+ENV=tests/tooling/ansible-test-env.sh
+PY=3.11
+STAGES="${TICK_STAGES:-changelog sanity units integration}"
+LOGDIR="$REPO/tests/output/logs"
+mkdir -p "$LOGDIR"
+
+passed=0
+failed=0
+summary=()
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+VENV="$($ENV venv)"
+$ENV bootstrap-pip-standin >/dev/null
+COLLECTION="$($ENV stage)"
+export PATH="$VENV/tick-pythons:$VENV/bin:$PATH"
+export ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-${CI:+1}}"
+
+# run_stage NAME COUNT_FUNCTION COMMAND...: runs the command with its output teed to a log,
+# then adds what COUNT_FUNCTION reads from the log to the totals.
+run_stage() {
+  local name="$1" counter="$2" start rc=0 log
+  shift 2
+  log="$LOGDIR/$name.log"
+  say "$name: $*"
+  start=$(date +%s)
+  "$@" 2>&1 | tee "$log" || rc=$?
+  local secs=$(( $(date +%s) - start ))
+  local counted
+  counted="$($counter "$log" "$rc")"
+  local ok="${counted% *}" bad="${counted#* }"
+  passed=$((passed + ok))
+  failed=$((failed + bad))
+  summary+=("$(printf '%-12s %4d passed %3d failed %5d s' "$name" "$ok" "$bad" "$secs")")
+  return 0
+}
+
+count_rc() { if [ "$2" = 0 ]; then echo "1 0"; else echo "0 1"; fi; }
+count_sanity() {
+  local ran bad
+  ran=$(grep -c '^Running sanity test' "$1" || true)
+  bad=$(grep -cE '^ERROR: (Found [0-9]+ .* issue|The [0-9]+ sanity test)' "$1" || true)
+  if [ "$2" != 0 ] && [ "$bad" = 0 ]; then bad=1; fi
+  echo "$((ran - bad < 0 ? 0 : ran - bad)) $bad"
+}
+count_pytest() {
+  local line ok bad
+  line=$(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$1" | tail -1 || true)
+  ok=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$line")
+  bad=$(sed -nE 's/.* ([0-9]+) (failed|error).*/\1/p' <<<"$line")
+  ok=${ok:-0}; bad=${bad:-0}
+  if [ "$2" != 0 ] && [ "$bad" = 0 ]; then bad=1; fi
+  echo "$ok $bad"
+}
+count_targets() {
+  local ran
+  ran=$(grep -cE '^Running [a-z0-9_]+ integration test role' "$1" || true)
+  if [ "$2" = 0 ]; then echo "$ran 0"; else echo "$((ran > 0 ? ran - 1 : 0)) 1"; fi
+}
+
+for stage in $STAGES; do
+  case "$stage" in
+    changelog)
+      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check 'antsibull-changelog>=0.26' >&2
+      run_stage changelog count_rc "$VENV/bin/antsibull-changelog" lint ;;
+    sanity)
+      run_stage sanity count_sanity bash -c "cd '$COLLECTION' && ansible-test sanity --venv --python $PY" ;;
+    units)
+      run_stage units count_pytest bash -c "cd '$COLLECTION' && ansible-test units --venv --python $PY" ;;
+    integration)
+      say "starting kapacitord and the receiver"
+      trap '"$VENV/bin/python" "$REPO/tests/stack/stack.py" down >/dev/null 2>&1 || true' EXIT
+      stack_start=$(date +%s)
+      "$VENV/bin/python" tests/stack/stack.py up > "$LOGDIR/stack.json"
+      summary+=("$(printf '%-12s %26s %5d s' stack-up '' $(( $(date +%s) - stack_start )))")
+      "$VENV/bin/python" - "$LOGDIR/stack.json" "$COLLECTION/tests/integration/integration_config.yml" <<'PY'
+import json, sys
+state = json.load(open(sys.argv[1]))
+with open(sys.argv[2], 'w') as out:
+    out.write('kapacitor_url: %s\nreceiver_url: %s\n' % (state['kapacitor_url'], state['receiver_url']))
+PY
+      # shellcheck disable=SC2086
+      run_stage integration count_targets bash -c \
+        "cd '$COLLECTION' && ansible-test integration --venv --python $PY ${TICK_TARGETS:-}" ;;
+    *) echo "unknown stage $stage" >&2; exit 2 ;;
+  esac
+done
+
+say "summary"
+printf '%s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
