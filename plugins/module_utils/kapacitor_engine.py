@@ -78,7 +78,7 @@ def plan_element(section, desired, current, update_secrets='on_create'):
     sent_secrets = []
     for name, value in desired.items():
         opt = section.options[name]
-        have = current.get(opt.api_name)
+        have = opt.read(current)
         if opt.redacted:
             wanted = is_set(value)
             if wanted != is_set(have) or (wanted and update_secrets == 'always'):
@@ -93,23 +93,27 @@ def plan_element(section, desired, current, update_secrets='on_create'):
 
 
 def api_payload(section, values):
-    """{ansible_name: value} -> {api_name: value} as Kapacitor expects it."""
-    return dict((section.options[name].api_name, value) for name, value in values.items())
+    """{ansible_name: value} -> {api_name: value} as Kapacitor expects it (nested if needed)."""
+    payload = {}
+    for name, value in values.items():
+        section.options[name].write(payload, value)
+    return payload
 
 
 def public_view(section, api_options):
-    """An element's options by Ansible name, secrets as booleans (set/unset)."""
+    """An element's options by Ansible name, secrets as booleans (set/unset).
+
+    Options this collection does not know are left out: they might be secrets that Kapacitor
+    shows in clear.
+    """
+    api_options = api_options or {}
     view = {}
-    for api_name, value in (api_options or {}).items():
-        opt = section.by_api_name.get(api_name)
-        if opt is None:
-            if api_name == section.element_api_key:
-                continue
-            view[api_name] = value  # an option this collection does not know yet: pass it on
-        elif opt.secret:
-            view[opt.name] = is_set(value)
-        else:
-            view[opt.name] = value
+    for name, opt in section.options.items():
+        holder = api_options.get(opt.parent) if opt.parent else api_options
+        if not isinstance(holder, dict) or opt.api_name not in holder:
+            continue  # not on this Kapacitor version
+        value = holder[opt.api_name]
+        view[name] = is_set(value) if opt.secret else value
     return view
 
 
@@ -120,7 +124,7 @@ def predicted_options(section, current, changes):
         opt = section.options[name]
         if opt.kind == 'duration':
             value = format_duration(parse_duration(value))
-        after[opt.api_name] = value
+        opt.write(after, value)
     return after
 
 
@@ -157,6 +161,7 @@ class SectionRun:
             params.get(section.element_key) if section.is_list else '')
         self.desired = section.desired_options(params)
         self.secret_values = [params.get(o.name) for o in section.secrets()]
+        self.effective = None  # the element's API options after the run
 
     # -- naming -------------------------------------------------------------------------
     def describe(self):
@@ -206,6 +211,8 @@ class SectionRun:
             raise KapacitorError(
                 "%s has no default (unnamed) %s on this server; set %s to the name of one"
                 % (self.section.name, self.section.element_key, self.section.element_key))
+        if current is None and not self.section.can_add:
+            raise KapacitorError('%s: %s' % (self.describe(), self.section.add_refusal))
         plan = plan_element(self.section, self.desired, current, self.update_secrets)
         result = {'changed': plan.changed, 'changed_options': sorted(plan.changes)}
         before = current or {}
@@ -213,10 +220,11 @@ class SectionRun:
         if plan.changed and not self.check_mode:
             self._write(plan)
             after = self.read()
+        self.effective = after
         result['config'] = public_view(self.section, after)
         # A secret sent while it was already set is shown as updated, not merely as set.
         updated = [name for name in plan.sent_secrets
-                   if is_set(before.get(self.section.options[name].api_name))]
+                   if is_set(self.section.options[name].read(before))]
         result['diff'] = {
             'before': diff_view(self.section, before) if current is not None else {},
             'after': diff_view(self.section, after, updated),
@@ -248,8 +256,7 @@ class SectionRun:
             if match:
                 names = match.group(1).split()
         if names:
-            names = [self.section.by_api_name[n].name if n in self.section.by_api_name else n
-                     for n in names]
+            names = [self.section.option_for_api_name(n) for n in names]
         else:
             names = sorted(plan.changes)
         return KapacitorError(
@@ -289,6 +296,8 @@ class SectionRun:
     def test(self):
         """Send Kapacitor's service test for this element; returns {success, message}."""
         options = dict(self.section.test_defaults)
+        for test_option, api_name in self.section.test_from_config.items():
+            options[test_option] = (self.effective or {}).get(api_name)
         if self.section.test_element_option:
             options[self.section.test_element_option] = self.element
         options.update(self.params.get('test_options') or {})
@@ -303,9 +312,12 @@ class _ElementMissing(Exception):
 
 def run_section_module(section):
     """Entry point of a single-section module."""
-    module = AnsibleModule(argument_spec=module_argument_spec(section), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=module_argument_spec(section), supports_check_mode=True,
+                           mutually_exclusive=section.mutually_exclusive)
     secrets = [module.params.get(o.name) for o in section.secrets()]
     result = {'changed': False}
+    if section.warning:
+        module.warn(section.warning)
     try:
         run = SectionRun(section, KapacitorClient.from_params(module.params), module.params,
                          check_mode=module.check_mode)

@@ -13,7 +13,37 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import Option, Section
+import re
+
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import Option, Section, SpecError
+
+# Kafka exposes SASL only as one object under Go field names (and shows its secrets in clear).
+SASL = 'SASLAuth'
+
+
+def _hipchat_url_from_subdomain(params):
+    """Chronograf's HipChat form asks for the subdomain; Kapacitor wants the API URL."""
+    subdomain = params.get('subdomain')
+    if subdomain:
+        if not re.match(r'^[A-Za-z0-9][-A-Za-z0-9]*$', subdomain):
+            raise SpecError('subdomain: %r is not a HipChat subdomain (the NAME in '
+                            'https://NAME.hipchat.com)' % subdomain)
+        params['url'] = 'https://%s.hipchat.com/v2/room' % subdomain
+    return params
+
+
+def _zenoss_severity_map(params):
+    severity_map = params.get('severity_map')
+    if severity_map is not None:
+        missing = [level for level in ZENOSS_LEVELS if level not in severity_map]
+        unknown = sorted(set(severity_map) - set(ZENOSS_LEVELS))
+        if missing or unknown:
+            raise SpecError('severity_map: needs exactly the keys %s (missing: %s; unknown: %s)' % (
+                ', '.join(ZENOSS_LEVELS), ', '.join(missing) or 'none', ', '.join(unknown) or 'none'))
+    return params
+
+
+ZENOSS_LEVELS = ('ok', 'info', 'warning', 'critical')
 
 SLACK = Section(
     'slack',
@@ -57,4 +87,348 @@ TELEGRAM = Section(
     },
 )
 
-SECTIONS = dict((s.name, s) for s in (SLACK, TELEGRAM))
+ALERTA = Section(
+    'alerta',
+    title='Alerta',
+    options={
+        'enabled': Option('bool'),
+        'url': Option('str'),
+        'insecure_skip_verify': Option('bool'),
+        'token': Option('str', secret=True),
+        'token_prefix': Option('str'),
+        'environment': Option('str'),
+        'origin': Option('str'),
+        'timeout': Option('duration'),
+    },
+)
+
+BIGPANDA = Section(
+    'bigpanda',
+    title='BigPanda',
+    since='1.5.8',
+    # Kapacitor's test sends app key "012345" unless told to use the configured one.
+    test_defaults={'app_key': ''},
+    options={
+        'enabled': Option('bool'),
+        'global': Option('bool'),
+        'app_key': Option('str', secret=True, redacted=False),
+        'token': Option('str', secret=True),
+        'state_changes_only': Option('bool'),
+        'insecure_skip_verify': Option('bool'),
+        'url': Option('str'),
+        'auto_attributes': Option('str'),
+    },
+)
+
+DISCORD = Section(
+    'discord',
+    title='Discord',
+    since='1.5.6',
+    element_key='workspace',
+    element_default='',
+    test_element_option='workspace',
+    options={
+        'enabled': Option('bool'),
+        'default': Option('bool'),
+        'url': Option('str', secret=True, redacted=False),
+        'timestamp': Option('bool'),
+        'username': Option('str'),
+        'avatar_url': Option('str'),
+        'embed_title': Option('str'),
+        'global': Option('bool'),
+        'state_changes_only': Option('bool'),
+        'ssl_ca': Option('str'),
+        'ssl_cert': Option('str'),
+        'ssl_key': Option('str'),
+        'insecure_skip_verify': Option('bool'),
+    },
+)
+
+HIPCHAT = Section(
+    'hipchat',
+    title='HipChat',
+    extra_argument_spec={'subdomain': {'type': 'str'}},
+    mutually_exclusive=[('url', 'subdomain')],
+    prepare=_hipchat_url_from_subdomain,
+    options={
+        'enabled': Option('bool'),
+        'url': Option('str'),
+        'token': Option('str', secret=True),
+        'room': Option('str'),
+        'global': Option('bool'),
+        'state_changes_only': Option('bool'),
+    },
+)
+
+KAFKA = Section(
+    'kafka',
+    title='Kafka',
+    element_key='id',
+    element_default='default',
+    test_element_option='cluster',
+    options={
+        'enabled': Option('bool'),
+        'brokers': Option('list'),
+        'timeout': Option('duration'),
+        'batch_size': Option('int'),
+        'batch_timeout': Option('duration'),
+        'use_ssl': Option('bool'),
+        'ssl_ca': Option('str'),
+        'ssl_cert': Option('str'),
+        'ssl_key': Option('str'),
+        'insecure_skip_verify': Option('bool'),
+        'sasl_username': Option('str', parent=SASL, api_name='SASLUsername'),
+        'sasl_password': Option('str', secret=True, redacted=False, parent=SASL, api_name='SASLPassword'),
+        'sasl_mechanism': Option('str', parent=SASL, api_name='SASLMechanism',
+                                 choices=['', 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'GSSAPI', 'OAUTHBEARER']),
+        'sasl_version': Option('int', parent=SASL, api_name='SASLVersion'),
+        'sasl_extensions': Option('dict', parent=SASL, api_name='SASLExtensions'),
+        'sasl_gssapi_service_name': Option('str', parent=SASL, api_name='SASLGSSAPIServiceName'),
+        'sasl_gssapi_auth_type': Option('str', parent=SASL, api_name='SASLGSSAPIAuthType',
+                                        choices=['', 'KRB5_USER_AUTH', 'KRB5_KEYTAB_AUTH']),
+        'sasl_gssapi_disable_pafxfast': Option('bool', parent=SASL, api_name='SASLGSSAPIDisablePAFXFAST'),
+        'sasl_gssapi_kerberos_config_path': Option('str', parent=SASL, api_name='SASLGSSAPIKerberosConfigPath'),
+        'sasl_gssapi_key_tab_path': Option('str', parent=SASL, api_name='SASLGSSAPIKeyTabPath'),
+        'sasl_gssapi_realm': Option('str', parent=SASL, api_name='SASLGSSAPIRealm'),
+        'sasl_oauth_service': Option('str', parent=SASL, api_name='SASLOAUTHService',
+                                     choices=['', 'custom', 'auth0', 'azuread']),
+        'sasl_oauth_client_id': Option('str', parent=SASL, api_name='SASLOAUTHClientID'),
+        'sasl_oauth_client_secret': Option('str', secret=True, redacted=False, parent=SASL,
+                                           api_name='SASLOAUTHClientSecret'),
+        'sasl_oauth_token_url': Option('str', parent=SASL, api_name='SASLOAUTHTokenURL'),
+        'sasl_oauth_scopes': Option('list', parent=SASL, api_name='SASLOAUTHScopes'),
+        'sasl_oauth_parameters': Option('dict', parent=SASL, api_name='SASLOAUTHParams'),
+        'sasl_oauth_token_expiry_margin': Option('duration', parent=SASL, api_name='SASLOAUTHExpiryMargin'),
+        'sasl_oauth_tenant_id': Option('str', parent=SASL, api_name='SASLOAUTHTenant'),
+        'sasl_access_token': Option('str', secret=True, redacted=False, parent=SASL,
+                                    api_name='SASLAccessToken'),
+    },
+)
+
+MQTT = Section(
+    'mqtt',
+    title='MQTT',
+    element_key='name',
+    element_default='default',
+    test_element_option='broker-name',
+    options={
+        'enabled': Option('bool'),
+        'default': Option('bool'),
+        'url': Option('str', secret=True, redacted=False),
+        'ssl_ca': Option('str'),
+        'ssl_cert': Option('str'),
+        'ssl_key': Option('str'),
+        'insecure_skip_verify': Option('bool'),
+        'client_id': Option('str'),
+        'username': Option('str'),
+        'password': Option('str', secret=True),
+    },
+)
+
+OPSGENIE = Section(
+    'opsgenie',
+    title='OpsGenie (v1 API)',
+    warning=('OpsGenie retired the v1 API that kapacitor_opsgenie configures; use '
+             'tick.kapacitor.kapacitor_opsgenie2 and the opsgenie2 handler instead.'),
+    options={
+        'enabled': Option('bool'),
+        'api_key': Option('str', secret=True),
+        'teams': Option('list'),
+        'recipients': Option('list'),
+        'url': Option('str'),
+        'recovery_url': Option('str', api_name='recovery_url'),
+        'global': Option('bool'),
+    },
+)
+
+OPSGENIE2 = Section(
+    'opsgenie2',
+    title='OpsGenie',
+    options={
+        'enabled': Option('bool'),
+        'api_key': Option('str', secret=True),
+        'teams': Option('list'),
+        'recipients': Option('list'),
+        'url': Option('str'),
+        'recovery_action': Option('str', api_name='recovery_action', choices=['notes', 'close']),
+        'global': Option('bool'),
+        'details': Option('bool'),
+    },
+)
+
+PAGERDUTY = Section(
+    'pagerduty',
+    title='PagerDuty (v1 API)',
+    warning=('PagerDuty retired the v1 Events API that kapacitor_pagerduty configures; use '
+             'tick.kapacitor.kapacitor_pagerduty2 and the pagerduty2 handler instead.'),
+    options={
+        'enabled': Option('bool'),
+        'url': Option('str'),
+        'service_key': Option('str', secret=True),
+        'global': Option('bool'),
+    },
+)
+
+PAGERDUTY2 = Section(
+    'pagerduty2',
+    title='PagerDuty',
+    options={
+        'enabled': Option('bool'),
+        'url': Option('str'),
+        'routing_key': Option('str', secret=True),
+        'global': Option('bool'),
+    },
+)
+
+PUSHOVER = Section(
+    'pushover',
+    title='Pushover',
+    options={
+        'enabled': Option('bool'),
+        'token': Option('str', secret=True),
+        'user_key': Option('str', secret=True),
+        'url': Option('str'),
+    },
+)
+
+HTTPPOST = Section(
+    'httppost',
+    title='HTTP POST',
+    element_key='endpoint',
+    element_default=None,
+    # Kapacitor's httppost test ignores the configuration and posts to its own defaults.
+    test_from_config={'url': 'url', 'headers': 'headers'},
+    test_element_option='endpoint',
+    can_add=False,
+    add_refusal=(
+        'this endpoint is not defined in kapacitor.conf. Kapacitor accepts httppost endpoints '
+        'added through its API but never uses them (influxdata/kapacitor#1694 and #2363), so '
+        'this module does not add them: define the endpoint in kapacitor.conf, then manage '
+        'its options here'),
+    options={
+        'url': Option('str'),
+        'headers': Option('dict'),
+        'basic_auth': Option('dict', secret=True),
+        'alert_template': Option('str'),
+        'alert_template_file': Option('str'),
+        'row_template': Option('str'),
+        'row_template_file': Option('str'),
+    },
+)
+
+SENSU = Section(
+    'sensu',
+    title='Sensu',
+    options={
+        'enabled': Option('bool'),
+        'addr': Option('str'),
+        'source': Option('str'),
+        'handlers': Option('list'),
+    },
+)
+
+SERVICENOW = Section(
+    'servicenow',
+    title='ServiceNow',
+    since='1.5.7',
+    options={
+        'enabled': Option('bool'),
+        'url': Option('str'),
+        'source': Option('str'),
+        'username': Option('str'),
+        'password': Option('str', secret=True),
+        'global': Option('bool'),
+        'state_changes_only': Option('bool'),
+    },
+)
+
+SMTP = Section(
+    'smtp',
+    title='SMTP (email)',
+    options={
+        'enabled': Option('bool'),
+        'host': Option('str'),
+        'port': Option('int'),
+        'username': Option('str'),
+        'password': Option('str', secret=True),
+        'no_verify': Option('bool'),
+        'global': Option('bool'),
+        'state_changes_only': Option('bool'),
+        'from': Option('str'),
+        'to': Option('list'),
+        'to_templates': Option('list'),
+        'idle_timeout': Option('duration'),
+    },
+)
+
+SNMPTRAP = Section(
+    'snmptrap',
+    title='SNMP trap',
+    options={
+        'enabled': Option('bool'),
+        'addr': Option('str'),
+        'community': Option('str', secret=True),
+        'retries': Option('int'),
+    },
+)
+
+TALK = Section(
+    'talk',
+    title='Talk',
+    options={
+        'enabled': Option('bool'),
+        'url': Option('str', secret=True),
+        'author_name': Option('str', api_name='author_name'),
+    },
+)
+
+TEAMS = Section(
+    'teams',
+    title='Microsoft Teams',
+    since='1.5.6',
+    options={
+        'enabled': Option('bool'),
+        'channel_url': Option('str', secret=True, redacted=False),
+        'global': Option('bool'),
+        'state_changes_only': Option('bool'),
+    },
+)
+
+VICTOROPS = Section(
+    'victorops',
+    title='VictorOps',
+    options={
+        'enabled': Option('bool'),
+        'api_key': Option('str', secret=True),
+        'routing_key': Option('str'),
+        'url': Option('str'),
+        'global': Option('bool'),
+        'json_data': Option('bool'),
+    },
+)
+
+ZENOSS = Section(
+    'zenoss',
+    title='Zenoss',
+    since='1.6.0',
+    prepare=_zenoss_severity_map,
+    options={
+        'enabled': Option('bool'),
+        'url': Option('str'),
+        'username': Option('str'),
+        'password': Option('str', secret=True),
+        'action': Option('str'),
+        'method': Option('str'),
+        'type': Option('str'),
+        'tid': Option('int'),
+        'collector': Option('str'),
+        'severity_map': Option('dict'),
+        'global': Option('bool'),
+        'state_changes_only': Option('bool'),
+    },
+)
+
+SECTIONS = dict((s.name, s) for s in (
+    ALERTA, BIGPANDA, DISCORD, HIPCHAT, HTTPPOST, KAFKA, MQTT, OPSGENIE, OPSGENIE2, PAGERDUTY,
+    PAGERDUTY2, PUSHOVER, SENSU, SERVICENOW, SLACK, SMTP, SNMPTRAP, TALK, TEAMS, TELEGRAM,
+    VICTOROPS, ZENOSS))

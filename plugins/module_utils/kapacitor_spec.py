@@ -118,12 +118,14 @@ class Option:
         returns in clear (webhook URLs, Kafka SASL) set ``redacted=False`` and are compared
         exactly, but still masked.
     api_name: Kapacitor's option name when it is not the snake_case name with dashes.
+    parent: the Kapacitor option whose object holds this one (Kafka's ``SASLAuth``), for
+        options Kapacitor only exposes nested, under Go field names.
     """
 
     KINDS = ('str', 'bool', 'int', 'duration', 'list', 'dict')
 
     def __init__(self, kind='str', secret=False, redacted=None, api_name=None, choices=None,
-                 aliases=None):
+                 aliases=None, parent=None):
         if kind not in self.KINDS:
             raise ValueError('unknown option kind %r' % kind)
         self.kind = kind
@@ -132,6 +134,7 @@ class Option:
         self.api_name = api_name
         self.choices = choices
         self.aliases = aliases
+        self.parent = parent
         self.name = None  # set by Section
 
     def bind(self, name):
@@ -139,6 +142,21 @@ class Option:
         if self.api_name is None:
             self.api_name = name.replace('_', '-')
         return self
+
+    def read(self, api_options):
+        """This option's value in an element's API options (None when absent)."""
+        holder = api_options.get(self.parent) if self.parent else api_options
+        return holder.get(self.api_name) if isinstance(holder, dict) else None
+
+    def write(self, api_options, value):
+        """Put a value into API options (a payload or a predicted element), nesting if needed."""
+        if self.parent:
+            holder = api_options.get(self.parent)
+            holder = dict(holder) if isinstance(holder, dict) else {}
+            holder[self.api_name] = value
+            api_options[self.parent] = holder
+        else:
+            api_options[self.api_name] = value
 
     def argument_spec(self):
         spec = {'type': {'duration': 'str'}.get(self.kind, self.kind)}
@@ -213,11 +231,20 @@ class Section:
         ``workspace``, kafka ``cluster``).
     test_defaults: service-test options sent unless the user gives them, for tests whose
         Kapacitor defaults do not fit the element under test.
+    test_from_config: ``{test option: API option}`` copied from the element's configuration
+        into the test (httppost's test ignores the configuration otherwise).
     since: first Kapacitor version that has the section.
+    can_add: whether new elements added through the API work; if not, ``add_refusal``
+        explains why the module refuses to add one.
+    warning: shown on every use (retired services).
+    extra_argument_spec, mutually_exclusive, prepare: options that are not Kapacitor options
+        (HipChat's subdomain); ``prepare(params)`` turns them into Kapacitor options.
     """
 
     def __init__(self, name, options, title=None, element_key=None, element_default=None,
-                 test_element_option=None, test_defaults=None, since=None):
+                 test_element_option=None, test_defaults=None, test_from_config=None, since=None,
+                 can_add=True, add_refusal=None, warning=None, extra_argument_spec=None,
+                 mutually_exclusive=None, prepare=None):
         self.name = name
         self.title = title or name
         self.options = dict((key, opt.bind(key)) for key, opt in options.items())
@@ -225,8 +252,16 @@ class Section:
         self.element_default = element_default
         self.test_element_option = test_element_option
         self.test_defaults = dict(test_defaults or {})
+        self.test_from_config = dict(test_from_config or {})
+        self.can_add = can_add
+        self.add_refusal = add_refusal
+        self.warning = warning
+        self.extra_argument_spec = dict(extra_argument_spec or {})
+        self.mutually_exclusive = list(mutually_exclusive or [])
+        self.prepare = prepare
         self.since = since
-        self.by_api_name = dict((opt.api_name, opt) for opt in self.options.values())
+        self.by_api_name = dict((opt.api_name, opt) for opt in self.options.values() if not opt.parent)
+        self.parents = set(opt.parent for opt in self.options.values() if opt.parent)
 
     @property
     def is_list(self):
@@ -238,6 +273,7 @@ class Section:
 
     def argument_spec(self):
         spec = dict((name, opt.argument_spec()) for name, opt in self.options.items())
+        spec.update(self.extra_argument_spec)
         if self.is_list:
             if self.element_default is None:
                 spec[self.element_key] = {'type': 'str', 'required': True}
@@ -247,6 +283,13 @@ class Section:
 
     def secrets(self):
         return [opt for opt in self.options.values() if opt.secret]
+
+    def option_for_api_name(self, api_name):
+        """The Ansible name of a Kapacitor option (nested ones by Go field name too)."""
+        for opt in self.options.values():
+            if opt.api_name == api_name:
+                return opt.name
+        return api_name
 
     def validate_element(self, element):
         """Reject element names Kapacitor can create but never address again."""
@@ -263,6 +306,8 @@ class Section:
 
     def desired_options(self, params):
         """The options the user supplied, validated, keyed by Ansible name."""
+        if self.prepare:
+            params = self.prepare(dict(params))
         desired = {}
         for name, opt in self.options.items():
             value = params.get(name)
