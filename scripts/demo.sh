@@ -10,6 +10,7 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "Python venv with ansible-core"
 VENV="$(tests/tooling/ansible-test-env.sh venv)"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/stack/requirements.txt
 COLLECTION="$(tests/tooling/ansible-test-env.sh stage)"
 export ANSIBLE_COLLECTIONS_PATH="${COLLECTION%/ansible_collections/*}"
 export ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-${CI:+1}}"

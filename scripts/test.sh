@@ -21,6 +21,7 @@ summary=()
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 VENV="$($ENV venv)"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r tests/stack/requirements.txt
 $ENV bootstrap-pip-standin >/dev/null
 COLLECTION="$($ENV stage)"
 export PATH="$VENV/tick-pythons:$VENV/bin:$PATH"
@@ -83,12 +84,8 @@ for stage in $STAGES; do
       stack_start=$(date +%s)
       "$VENV/bin/python" tests/stack/stack.py up > "$LOGDIR/stack.json"
       summary+=("$(printf '%-12s %26s %5d s' stack-up '' $(( $(date +%s) - stack_start )))")
-      "$VENV/bin/python" - "$LOGDIR/stack.json" "$COLLECTION/tests/integration/integration_config.yml" <<'PY'
-import json, sys
-state = json.load(open(sys.argv[1]))
-with open(sys.argv[2], 'w') as out:
-    out.write('kapacitor_url: %s\nreceiver_url: %s\n' % (state['kapacitor_url'], state['receiver_url']))
-PY
+      "$VENV/bin/python" tests/stack/stack.py integration-vars \
+        > "$COLLECTION/tests/integration/integration_config.yml"
       # shellcheck disable=SC2086
       run_stage integration count_targets bash -c \
         "cd '$COLLECTION' && ansible-test integration --venv --python $PY ${TICK_TARGETS:-}" ;;

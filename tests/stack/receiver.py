@@ -2,23 +2,32 @@
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A local stand-in for SaaS alert endpoints (Slack, Telegram, PagerDuty...).
+"""Local peers for Kapacitor's alert handlers, recording everything they receive.
 
-Point a handler's ``url`` at ``http://127.0.0.1:<port>/<anything>`` and Kapacitor's alerts land
-here. Every request is recorded (method, path, headers, body) and served back to tests:
+* HTTP (``--port``): a stand-in for SaaS endpoints (Slack, Telegram, PagerDuty...). Point a
+  handler's ``url`` at ``http://127.0.0.1:<port>/<anything>``. Any request is recorded and
+  answered 200 ``{"ok": true}`` (what Slack and Telegram expect), unless its path contains
+  ``/_status/<code>/``: then it is answered with that code, so tests can make an endpoint fail.
+* TCP (``--tcp-port``): newline-delimited messages, like Sensu's client socket and Kapacitor's
+  tcp handler; each line is recorded (kind ``tcp``).
+* UDP (``--udp-port``): datagrams such as SNMP traps, recorded base64-encoded (kind ``udp``).
+* SMTP (``--smtp-port``): a real SMTP server (aiosmtpd); each mail is recorded with its
+  envelope and parsed headers (kind ``smtp``).
 
-  GET    /_recorded[?path=<prefix>]   the recorded requests, oldest first
-  DELETE /_recorded                   forget them
-  GET    /_health                     204
+The HTTP port also serves what was recorded:
 
-Any other request is recorded and answered 200 ``{"ok": true}`` (what Slack and Telegram
-expect), unless its path contains ``/_status/<code>/``: then it is answered with that code,
-so tests can make an endpoint fail. Standard library only.
+  GET    /_recorded[?path=<prefix>][&kind=<kind>]   recordings, oldest first
+  DELETE /_recorded                                 forget them
+  GET    /_health                                   204
 """
 
 import argparse
+import base64
+import email
+import email.policy
 import json
 import re
+import socketserver
 import sys
 import threading
 import time
@@ -53,16 +62,14 @@ class Handler(BaseHTTPRequestHandler):
             decoded = json.loads(text) if text else None
         except ValueError:
             decoded = None
-        entry = {
-            'time': time.time(),
+        record({
+            'kind': 'http',
             'method': self.command,
             'path': self.path,
             'headers': dict(self.headers.items()),
             'body': text,
             'json': decoded,
-        }
-        with LOCK:
-            RECORDS.append(entry)
+        })
 
     def _handle(self):
         url = urlsplit(self.path)
@@ -73,9 +80,12 @@ class Handler(BaseHTTPRequestHandler):
                 with LOCK:
                     del RECORDS[:]
                 return self._reply(204)
-            prefix = (parse_qs(url.query).get('path') or [''])[0]
+            query = parse_qs(url.query)
+            prefix = (query.get('path') or [''])[0]
+            kind = (query.get('kind') or [''])[0]
             with LOCK:
-                found = [r for r in RECORDS if r['path'].startswith(prefix)]
+                found = [r for r in RECORDS
+                         if r.get('path', '').startswith(prefix) and (not kind or r['kind'] == kind)]
             return self._reply(200, {'requests': found})
         self._record()
         match = STATUS_IN_PATH.search(url.path)
@@ -87,11 +97,91 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
 
+def record(entry):
+    entry['time'] = time.time()
+    with LOCK:
+        RECORDS.append(entry)
+
+
+class TCPLines(socketserver.StreamRequestHandler):
+    """One JSON message per connection, answered "ok" like Sensu's client socket.
+
+    Kapacitor's sensu service reads until EOF and wants "ok"; its tcp handler only writes.
+    """
+
+    def handle(self):
+        raw = self.rfile.readline()
+        if not raw:
+            return
+        text = raw.decode('utf-8', errors='replace').rstrip('\n')
+        try:
+            decoded = json.loads(text)
+        except ValueError:
+            decoded = None
+        record({'kind': 'tcp', 'peer': '%s:%d' % self.client_address, 'body': text, 'json': decoded})
+        try:
+            self.wfile.write(b'ok')
+        except OSError:
+            pass  # the tcp handler closes its side right after writing
+
+
+class UDPDatagrams(socketserver.BaseRequestHandler):
+    def handle(self):
+        data = self.request[0]
+        record({'kind': 'udp', 'peer': '%s:%d' % self.client_address,
+                'base64': base64.b64encode(data).decode('ascii')})
+
+
+class ThreadingTCP(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+def start_smtp(host, port):
+    from aiosmtpd.controller import Controller  # test-only dependency, from the venv
+
+    class Mailbox:
+        async def handle_DATA(self, server, session, envelope):
+            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            body = message.get_body(preferencelist=('plain', 'html'))
+            record({
+                'kind': 'smtp',
+                'mail_from': envelope.mail_from,
+                'rcpt_tos': list(envelope.rcpt_tos),
+                'headers': dict((k, str(v)) for k, v in message.items()),
+                'subject': str(message.get('Subject', '')),
+                'body': body.get_content() if body is not None else '',
+            })
+            return '250 Message accepted for delivery'
+
+    controller = Controller(Mailbox(), hostname=host, port=port)
+    controller.start()
+    return controller
+
+
+def serve_in_thread(server):
+    thread = threading.Thread(target=server.serve_forever)
+    thread.daemon = True
+    thread.start()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=19300)
+    parser.add_argument('--tcp-port', type=int)
+    parser.add_argument('--udp-port', type=int)
+    parser.add_argument('--smtp-port', type=int)
     args = parser.parse_args(argv)
+    if args.tcp_port:
+        serve_in_thread(ThreadingTCP((args.host, args.tcp_port), TCPLines))
+        sys.stdout.write('tcp listening on %s:%d\n' % (args.host, args.tcp_port))
+    if args.udp_port:
+        serve_in_thread(socketserver.ThreadingUDPServer((args.host, args.udp_port), UDPDatagrams))
+        sys.stdout.write('udp listening on %s:%d\n' % (args.host, args.udp_port))
+    if args.smtp_port:
+        start_smtp(args.host, args.smtp_port)
+        sys.stdout.write('smtp listening on %s:%d\n' % (args.host, args.smtp_port))
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     server.daemon_threads = True
     sys.stdout.write('receiver listening on http://%s:%d\n' % (args.host, server.server_address[1]))

@@ -7,6 +7,7 @@
   stack.py up                  build (or reuse) kapacitord, start it and the HTTP receiver
   stack.py down                stop everything this stack started
   stack.py status              print the stack's state (JSON)
+  stack.py integration-vars    print the variables integration targets use (YAML)
   stack.py start-kapacitord --name N --port P [--conf-extra FILE]
   stack.py stop-kapacitord --name N
 
@@ -18,7 +19,9 @@ on. The state (URLs, pids) is written to ``<state dir>/stack.json``. Standard li
 import argparse
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -66,7 +69,33 @@ skip-config-overrides = false
   enabled = false
   name = "default"
   urls = ["http://127.0.0.1:8086"]
+
+# httppost endpoints only work when defined here (endpoints added through the API are never
+# used, influxdata/kapacitor#1694): "example" is Kapacitor's default, "alerts" one of ours.
+[[httppost]]
+  endpoint = "example"
+  url = "http://example.com"
+[[httppost]]
+  endpoint = "alerts"
+  url = "{receiver_url}/httppost/alerts"
 """
+
+MOSQUITTO_CONF = """\
+listener {port} 127.0.0.1
+allow_anonymous true
+persistence false
+log_dest stderr
+"""
+
+PORTS = {
+    'kapacitor': 19092,
+    'receiver': 19300,
+    'receiver_tcp': 19301,
+    'receiver_udp': 19302,
+    'receiver_smtp': 19025,
+    'mqtt': 19883,
+    'kafka': 19400,
+}
 
 
 def log(message):
@@ -78,7 +107,7 @@ class Stack:
     def __init__(self, state_dir):
         self.dir = os.path.abspath(state_dir)
         self.state_file = os.path.join(self.dir, 'stack.json')
-        self.state = {'kapacitord': {}, 'receiver': None}
+        self.state = {'kapacitord': {}, 'receiver': None, 'mqtt': None}
         if os.path.exists(self.state_file):
             with open(self.state_file) as handle:
                 self.state = json.load(handle)
@@ -111,7 +140,8 @@ class Stack:
             subprocess.run(['rm', '-rf', data], check=True)
         os.makedirs(data, exist_ok=True)
         conf = os.path.join(base, 'kapacitord.conf')
-        text = KAPACITORD_CONF.format(data=data, port=port)
+        receiver = self.state.get('receiver') or {'url': 'http://127.0.0.1:%d' % PORTS['receiver']}
+        text = KAPACITORD_CONF.format(data=data, port=port, receiver_url=receiver['url'])
         if conf_extra:
             with open(conf_extra) as handle:
                 text += '\n' + handle.read()
@@ -140,15 +170,19 @@ class Stack:
             log('no kapacitord named %s' % name)
 
     # -- receiver -----------------------------------------------------------------------
-    def start_receiver(self, port):
+    def start_receiver(self, port, tcp_port, udp_port, smtp_port):
         self.stop_receiver()
         os.makedirs(self.dir, exist_ok=True)
         logfile = open(os.path.join(self.dir, 'receiver.log'), 'ab')
         proc = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, 'receiver.py'), '--port', str(port)],
+            [sys.executable, os.path.join(HERE, 'receiver.py'), '--port', str(port),
+             '--tcp-port', str(tcp_port), '--udp-port', str(udp_port), '--smtp-port', str(smtp_port)],
             stdout=logfile, stderr=logfile, stdin=subprocess.DEVNULL, start_new_session=True)
         url = 'http://127.0.0.1:%d' % port
-        self.state['receiver'] = {'pid': proc.pid, 'port': port, 'url': url}
+        self.state['receiver'] = {'pid': proc.pid, 'port': port, 'url': url,
+                                  'tcp_addr': '127.0.0.1:%d' % tcp_port,
+                                  'udp_addr': '127.0.0.1:%d' % udp_port,
+                                  'smtp_port': smtp_port}
         self.save()
         wait_http(url + '/_health', proc, logfile.name, expect=204)
         log('receiver ready at %s (pid %d)' % (url, proc.pid))
@@ -161,9 +195,59 @@ class Stack:
             self.state['receiver'] = None
             self.save()
 
+    # -- mosquitto (a real MQTT broker, from Debian's package) -----------------------------
+    def start_mosquitto(self, port):
+        self.stop_mosquitto()
+        binary = shutil.which('mosquitto') or '/usr/sbin/mosquitto'
+        if not os.path.exists(binary):
+            log('installing mosquitto from Debian packages')
+            subprocess.run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive '
+                           'apt-get install -y -qq mosquitto >/dev/null', shell=True, check=True)
+            binary = shutil.which('mosquitto') or '/usr/sbin/mosquitto'
+        base = os.path.join(self.dir, 'mosquitto')
+        os.makedirs(base, exist_ok=True)
+        conf = os.path.join(base, 'mosquitto.conf')
+        with open(conf, 'w') as handle:
+            handle.write(MOSQUITTO_CONF.format(port=port))
+        logfile = open(os.path.join(base, 'mosquitto.log'), 'ab')
+        proc = subprocess.Popen([binary, '-c', conf], stdout=logfile, stderr=logfile,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        wait_tcp('127.0.0.1', port, proc, logfile.name)
+        self.state['mqtt'] = {'pid': proc.pid, 'port': port, 'url': 'tcp://127.0.0.1:%d' % port}
+        self.save()
+        log('mosquitto ready at tcp://127.0.0.1:%d (pid %d)' % (port, proc.pid))
+
+    def stop_mosquitto(self):
+        info = self.state.get('mqtt')
+        if info:
+            stop_pid(info['pid'], 'mosquitto')
+            self.state['mqtt'] = None
+            self.save()
+
+    def integration_vars(self):
+        """What integration targets know about the stack (tests/integration/integration_config.yml)."""
+        receiver = self.state['receiver']
+        found = {
+            'kapacitor_url': self.state['kapacitord']['main']['url'],
+            'receiver_url': receiver['url'],
+            'receiver_tcp_addr': receiver['tcp_addr'],
+            'receiver_udp_addr': receiver['udp_addr'],
+            'receiver_smtp_port': receiver['smtp_port'],
+            # Python with the stack's test-only packages, for helper scripts run by targets.
+            'stack_python': sys.executable,
+            'stack_dir': self.dir,
+            'stack_tools': HERE,
+        }
+        if self.state.get('mqtt'):
+            found['mqtt_url'] = self.state['mqtt']['url']
+        if self.state.get('kafka'):
+            found['kafka_brokers'] = self.state['kafka']['brokers']
+        return found
+
     def down(self):
         for name in list(self.state['kapacitord']):
             self.stop_kapacitord(name)
+        self.stop_mosquitto()
         self.stop_receiver()
 
 
@@ -183,6 +267,19 @@ def wait_http(url, proc, logname, expect, timeout=90):
             pass
         time.sleep(0.2)
     raise SystemExit('%s did not answer within %d s; see %s' % (url, timeout, logname))
+
+
+def wait_tcp(host, port, proc, logname, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit('%s:%d exited with %s before listening; see %s' % (host, port, proc.returncode, logname))
+        try:
+            socket.create_connection((host, port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit('%s:%d did not listen within %d s; see %s' % (host, port, timeout, logname))
 
 
 def stop_pid(pid, what, timeout=30):
@@ -217,10 +314,11 @@ def main(argv=None):
     parser.add_argument('--state-dir', default=os.environ.get('TICK_STACK_DIR', DEFAULT_STATE_DIR))
     sub = parser.add_subparsers(dest='command', required=True)
     up = sub.add_parser('up')
-    up.add_argument('--kapacitor-port', type=int, default=int(os.environ.get('KAPACITOR_PORT', 19092)))
-    up.add_argument('--receiver-port', type=int, default=int(os.environ.get('RECEIVER_PORT', 19300)))
+    up.add_argument('--port-offset', type=int, default=int(os.environ.get('TICK_PORT_OFFSET', 0)),
+                    help='added to every default port, to run several stacks side by side')
     sub.add_parser('down')
     sub.add_parser('status')
+    sub.add_parser('integration-vars')
     start = sub.add_parser('start-kapacitord')
     start.add_argument('--name', required=True)
     start.add_argument('--port', type=int, required=True)
@@ -232,15 +330,22 @@ def main(argv=None):
 
     stack = Stack(args.state_dir)
     if args.command == 'up':
+        ports = dict((key, value + args.port_offset) for key, value in PORTS.items())
         stack.down()
-        stack.start_receiver(args.receiver_port)
-        stack.start_kapacitord('main', args.kapacitor_port)
+        stack.start_receiver(ports['receiver'], ports['receiver_tcp'], ports['receiver_udp'],
+                             ports['receiver_smtp'])
+        stack.start_mosquitto(ports['mqtt'])
+        stack.start_kapacitord('main', ports['kapacitor'])
     elif args.command == 'down':
         stack.down()
     elif args.command == 'start-kapacitord':
         stack.start_kapacitord(args.name, args.port, args.conf_extra, fresh=not args.keep_data)
     elif args.command == 'stop-kapacitord':
         stack.stop_kapacitord(args.name)
+    elif args.command == 'integration-vars':
+        for key, value in sorted(stack.integration_vars().items()):
+            print('%s: %s' % (key, json.dumps(value)))
+        return
     print(json.dumps(stack.state, indent=2, sort_keys=True))
 
 
