@@ -150,8 +150,10 @@ def scrub(text, secret_values):
 class SectionRun:
     """Converges one element of one section; usable by single modules and the bulk module."""
 
-    def __init__(self, section, client, params, check_mode=False):
+    def __init__(self, section, client, params, check_mode=False, read_back=True):
         self.section = section
+        # read_back=False: the caller reads the whole config once after all writes (bulk).
+        self.read_back = read_back
         self.client = client
         self.params = params
         self.check_mode = check_mode
@@ -162,6 +164,7 @@ class SectionRun:
         self.desired = section.desired_options(params)
         self.secret_values = [params.get(o.name) for o in section.secrets()]
         self.effective = None  # the element's API options after the run
+        self.redacted = []      # option names Kapacitor reported as redacted
 
     # -- naming -------------------------------------------------------------------------
     def describe(self):
@@ -181,18 +184,26 @@ class SectionRun:
             element = self.client.get(element_path(self.section.name, self.element))
         except KapacitorError as exc:
             raise self._read_error(exc)
+        self.redacted = (element or {}).get('redacted') or []
         return (element or {}).get('options') or {}
 
     def _read_error(self, exc):
         msg = exc.kapacitor_message or ''
         if exc.status == 404 and msg.startswith('unknown section/element'):
-            return _ElementMissing()
+            return ElementMissing()
+        if exc.status == 404 and self.section.is_list and msg.startswith('unknown section'):
+            # Kapacitor hides list sections without elements (scraper, discovery...); if the
+            # section really is unknown, adding the element says so (see _write_error).
+            return ElementMissing()
         if exc.status == 404:
-            since = ' (it first appears in Kapacitor %s)' % self.section.since if self.section.since else ''
-            return KapacitorError(
-                '%s has no %r section%s' % (self._version_note(exc.version), self.section.name, since),
-                status=404, version=exc.version)
+            return self._unknown_section(exc.version)
         return exc
+
+    def _unknown_section(self, version):
+        since = ' (it first appears in Kapacitor %s)' % self.section.since if self.section.since else ''
+        return KapacitorError(
+            '%s has no %r section%s' % (self._version_note(version), self.section.name, since),
+            status=404, version=version)
 
     # -- running ------------------------------------------------------------------------
     def run(self, current=None, prefetched=False):
@@ -200,7 +211,7 @@ class SectionRun:
         if not prefetched:
             try:
                 current = self.read()
-            except _ElementMissing:
+            except ElementMissing:
                 current = None
         if self.state == 'absent':
             return self._absent(current)
@@ -219,7 +230,8 @@ class SectionRun:
         after = predicted_options(self.section, before, plan.changes)
         if plan.changed and not self.check_mode:
             self._write(plan)
-            after = self.read()
+            if self.read_back:
+                after = self.read()
         self.effective = after
         result['config'] = public_view(self.section, after)
         # A secret sent while it was already set is shown as updated, not merely as set.
@@ -247,6 +259,8 @@ class SectionRun:
         if exc.status != 400:
             return exc
         text = exc.kapacitor_message or ''
+        if 'unknown section' in text and not plan.exists:
+            return self._unknown_section(exc.version)
         names = []
         match = re.search(r'cannot set option ([^:\s]+)', text)
         if match:
@@ -286,7 +300,7 @@ class SectionRun:
             raise self._write_error(exc, Plan(True, {}, []))
         try:
             after = self.read()
-        except _ElementMissing:
+        except ElementMissing:
             after = None
         result['changed'] = after != current
         result['config'] = public_view(self.section, after) if after is not None else {}
@@ -306,23 +320,34 @@ class SectionRun:
         return {'success': bool(answer.get('success')), 'message': answer.get('message') or ''}
 
 
-class _ElementMissing(Exception):
-    pass
+class ElementMissing(Exception):
+    """The list element does not exist (yet)."""
 
 
 def run_section_module(section):
     """Entry point of a single-section module."""
     module = AnsibleModule(argument_spec=module_argument_spec(section), supports_check_mode=True,
                            mutually_exclusive=section.mutually_exclusive)
-    secrets = [module.params.get(o.name) for o in section.secrets()]
-    result = {'changed': False}
     if section.warning:
         module.warn(section.warning)
+
+    def prepare():
+        return SectionRun(section, KapacitorClient.from_params(module.params), module.params,
+                          check_mode=module.check_mode), None, False
+
+    execute(module, prepare, [module.params.get(o.name) for o in section.secrets()])
+
+
+def execute(module, prepare, secrets):
+    """The flow every endpoint module shares: converge, optional test alert, one-line errors.
+
+    prepare() returns (SectionRun, current options, whether they were already read).
+    secrets are the values to scrub from any message.
+    """
+    result = {'changed': False}
     try:
-        run = SectionRun(section, KapacitorClient.from_params(module.params), module.params,
-                         check_mode=module.check_mode)
-        outcome = run.run()
-        result.update(outcome)
+        run, current, prefetched = prepare()
+        result.update(run.run(current, prefetched=prefetched))
         result['kapacitor_version'] = run.client.version
         if not module._diff:
             result.pop('diff', None)

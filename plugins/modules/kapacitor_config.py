@@ -1,0 +1,145 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: kapacitor_config
+short_description: Manage any overridable Kapacitor configuration section with a free options dict
+version_added: 0.1.0
+description:
+  - Sets options of any section of Kapacitor's config-override API, under Kapacitor's own
+    option names, for what no dedicated module of this collection covers (C(influxdb),
+    C(scraper), service discovery sections, or an option newer than this collection).
+  - Same behaviour as the dedicated modules - one read, only the given options compared, at
+    most one write, check and diff mode, masked secrets, optional test alert.
+  - Prefer the dedicated modules (M(tick.kapacitor.kapacitor_slack) and friends) for alert
+    handlers - they validate option names and types before anything is sent.
+author:
+  - tick.kapacitor developers (@tick-kapacitor)
+extends_documentation_fragment:
+  - tick.kapacitor.connection
+  - tick.kapacitor.endpoint
+  - tick.kapacitor.endpoint.attributes
+options:
+  section:
+    description:
+      - Kapacitor's section name, such as V(influxdb), V(smtp), V(scraper) or V(kubernetes).
+    type: str
+    required: true
+  element:
+    description:
+      - For list sections, the element to manage (the value of the section's element key -
+        C(name) for V(influxdb), V(mqtt) and V(scraper), C(id) for V(kafka) and the discovery
+        sections, C(workspace) for V(slack) and V(discord), C(endpoint) for V(httppost)).
+      - The empty string (the default) is the unnamed default element of V(slack) and
+        V(discord). Leave it out for single-element sections.
+      - A missing element is added with the given options.
+    type: str
+  options:
+    description:
+      - Options to set, under Kapacitor's names (C(idle-timeout), C(chat-id), C(recovery_url)).
+      - Types are checked against the current values - integers must be whole numbers,
+        durations Go duration strings (V(10s), V(1m30s)).
+      - Options Kapacitor redacts (passwords, tokens) and those this collection knows to be
+        secret are masked in all output even when given here; prefer O(secret_options).
+    type: dict
+    default: {}
+  secret_options:
+    description:
+      - Options to set that are secrets, under Kapacitor's names. They are never logged nor
+        shown, and follow O(update_secrets) when Kapacitor cannot show their value.
+    type: dict
+    default: {}
+notes:
+  - Returned RV(config) lists the element's options under Kapacitor's names; secrets are V(true)
+    when set and V(false) when unset, and nested objects that may hold secrets (Kafka's
+    C(SASLAuth)) only as set or unset.
+seealso:
+  - name: Kapacitor configuration API
+    description: The config-override API this module uses.
+    link: https://docs.influxdata.com/kapacitor/v1/working/api/#override-configurations
+'''
+
+EXAMPLES = r'''
+- name: Point Kapacitor's default InfluxDB connection elsewhere
+  tick.kapacitor.kapacitor_config:
+    section: influxdb
+    element: default
+    options:
+      urls: ["http://influxdb.example.com:8086"]
+      username: kapacitor
+      timeout: 30s
+    secret_options:
+      password: "{{ vault_influxdb_password }}"
+
+- name: Keep idle SMTP connections for a minute
+  tick.kapacitor.kapacitor_config:
+    section: smtp
+    options:
+      idle-timeout: 1m
+
+- name: Go back to kapacitor.conf for the InfluxDB connection
+  tick.kapacitor.kapacitor_config:
+    section: influxdb
+    element: default
+    state: absent
+'''
+
+RETURN = r'''
+config:
+  description:
+    - The element's effective options after the run (in check mode, as they would be),
+      under Kapacitor's option names.
+    - Secrets are V(true) when set and V(false) when unset.
+  returned: success
+  type: dict
+  sample:
+    enabled: false
+    host: localhost
+    port: 25
+    password: true
+    idle-timeout: 1m0s
+changed_options:
+  description: Names of the options that were (or in check mode would be) written.
+  returned: success
+  type: list
+  elements: str
+  sample: [idle-timeout]
+test_alert:
+  description: Kapacitor's answer to the service test, when O(test_alert=true).
+  returned: when O(test_alert=true) and O(state=present)
+  type: dict
+  contains:
+    success:
+      description: Whether the test succeeded.
+      type: bool
+      returned: always
+    message:
+      description: Kapacitor's error message, empty on success.
+      type: str
+      returned: always
+  sample:
+    success: true
+    message: ""
+kapacitor_version:
+  description: Version of the Kapacitor server, from its C(X-Kapacitor-Version) header.
+  returned: when Kapacitor answered
+  type: str
+  sample: 1.8.3
+'''
+
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_dynamic import run_config_module
+
+
+def main():
+    run_config_module()
+
+
+if __name__ == '__main__':
+    main()
