@@ -1,0 +1,238 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Converging every alert endpoint of a host in one module run (kapacitor_alert_endpoints).
+
+Each section is validated with the argument spec of its dedicated module (the same
+declarations), the whole configuration is read with one GET, each element that differs is
+written with one POST, and the result is read back with one more GET.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
+    API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, section_path)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
+    SectionRun, diff_view, public_view, scrub)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
+
+ELEMENT_ARGUMENT_SPEC = dict(
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    test_options=dict(type='dict'),
+)
+
+
+def element_argument_spec(section):
+    """What one element of ``section`` takes: its dedicated module's options, plus state."""
+    spec = section.argument_spec()
+    spec.update(ELEMENT_ARGUMENT_SPEC)
+    return spec
+
+
+def endpoints_argument_spec():
+    options = {}
+    for name, section in SECTIONS.items():
+        entry = {'options': element_argument_spec(section)}
+        if section.mutually_exclusive:
+            entry['mutually_exclusive'] = [list(pair) for pair in section.mutually_exclusive]
+        if section.is_list:
+            entry.update(type='list', elements='dict')
+        else:
+            entry.update(type='dict')
+        options[name] = entry
+    return options
+
+
+BULK_ARGUMENT_SPEC = dict(
+    endpoints=dict(type='dict', required=True, options=endpoints_argument_spec()),
+    prune=dict(type='bool', default=False),
+    update_secrets=dict(type='str', default='on_create', choices=['on_create', 'always']),
+    test_changed=dict(type='bool', default=False),
+)
+
+
+def element_label(section, element):
+    if not section.is_list:
+        return section.name
+    return '%s/%s' % (section.name, element)
+
+
+def index_config(config):
+    """{section: {element name: {'options':..., 'redacted':...}}} from GET /kapacitor/v1/config."""
+    found = {}
+    for name, data in ((config or {}).get('sections') or {}).items():
+        section = SECTIONS.get(name)
+        elements = {}
+        for element in data.get('elements') or []:
+            options = element.get('options') or {}
+            key = options.get(section.element_api_key, '') if section and section.is_list else ''
+            elements[key] = element
+        found[name] = elements
+    return found
+
+
+class BulkRun:
+    def __init__(self, module, client):
+        self.module = module
+        self.client = client
+        self.params = module.params
+        self.check_mode = module.check_mode
+        self.runs = []      # SectionRun for every listed element, in a stable order
+        self.secrets = []
+
+    def plan(self):
+        """Validate every listed element before any request (a bad one fails the whole run)."""
+        for name in sorted(self.params['endpoints']):
+            value = self.params['endpoints'][name]
+            if value is None:
+                continue
+            section = SECTIONS[name]
+            elements = value if section.is_list else [value]
+            seen = set()
+            for index, params in enumerate(elements):
+                params = dict(params)
+                params['update_secrets'] = self.params['update_secrets']
+                where = name if not section.is_list else '%s[%d]' % (name, index)
+                try:
+                    run = SectionRun(section, self.client, params, check_mode=self.check_mode,
+                                     read_back=False)
+                except SpecError as exc:
+                    raise SpecError('endpoints.%s: %s' % (where, exc))
+                if run.element in seen:
+                    raise SpecError('endpoints.%s: %s %r is listed twice' % (
+                        where, section.element_key, run.element))
+                seen.add(run.element)
+                self.secrets.extend(run.secret_values)
+                self.runs.append(run)
+
+    def converge(self):
+        result = {'changed': False, 'endpoints': {}, 'config': {}}
+        before = index_config(self.client.get(API_PREFIX + '/config'))
+        for run in self.runs:
+            if run.section.name not in before and not run.section.is_list:
+                raise run._unknown_section(self.client.version)
+        diffs = []
+        wrote = False
+        for run in self.runs:
+            element = before.get(run.section.name, {}).get(run.element)
+            current = (element or {}).get('options') if element is not None else None
+            if element is not None:
+                run.redacted = element.get('redacted') or []
+            outcome = run.run(current, prefetched=True)
+            label = element_label(run.section, run.element)
+            wrote = wrote or (outcome['changed'] and not self.check_mode)
+            result['endpoints'][label] = {
+                'changed': outcome['changed'],
+                'changed_options': outcome['changed_options'],
+                'state': run.state,
+            }
+            result['config'][label] = outcome['config']
+            if outcome['changed']:
+                result['changed'] = True
+                diffs.append(dict(outcome['diff'], before_header=label, after_header=label))
+        pruned = self.prune(before) if self.params['prune'] else []
+        wrote = wrote or bool(pruned and not self.check_mode)
+        if wrote:
+            after = index_config(self.client.get(API_PREFIX + '/config'))
+            self.refresh(result, after)
+            for label, section, element_before, element_after in self.pruned_changes(pruned, before, after):
+                result['changed'] = True
+                result['endpoints'][label] = {'changed': True, 'changed_options': [], 'state': 'pruned'}
+                diffs.append({'before_header': label, 'after_header': label,
+                              'before': diff_view(section, element_before),
+                              'after': diff_view(section, element_after) if element_after else {}})
+        elif pruned:  # check mode: report what would be sent
+            for section, names in pruned:
+                for name in names:
+                    label = element_label(section, name)
+                    result['changed'] = True
+                    result['endpoints'][label] = {'changed': True, 'changed_options': [], 'state': 'pruned'}
+        if self.module._diff:
+            result['diff'] = diffs
+        return result
+
+    def refresh(self, result, after):
+        """Replace predicted configs by what Kapacitor reports after the writes."""
+        for run in self.runs:
+            label = element_label(run.section, run.element)
+            element = after.get(run.section.name, {}).get(run.element)
+            options = (element or {}).get('options')
+            run.effective = options
+            result['config'][label] = public_view(run.section, options) if options else {}
+
+    def prune(self, before):
+        """Remove the API overrides of every section and element that is not listed."""
+        listed = {}
+        for run in self.runs:
+            listed.setdefault(run.section.name, set()).add(run.element)
+        pruned = []
+        for name in sorted(before):
+            section = SECTIONS.get(name)
+            if section is None:
+                continue  # not an alert section (influxdb, discovery...): not ours to prune
+            names = [element for element in sorted(before[name])
+                     if element not in listed.get(name, ())]
+            if not names:
+                continue
+            if not self.check_mode:
+                self.client.post(section_path(name), {'remove': names})
+            pruned.append((section, names))
+        return pruned
+
+    @staticmethod
+    def pruned_changes(pruned, before, after):
+        for section, names in pruned:
+            for name in names:
+                element_before = before[section.name][name]['options']
+                element_after = (after.get(section.name, {}).get(name) or {}).get('options')
+                if element_after != element_before:
+                    yield element_label(section, name), section, element_before, element_after
+
+    def test_changed(self, result):
+        """Test alerts through the endpoints that changed and are enabled."""
+        tests = {}
+        for run in self.runs:
+            label = element_label(run.section, run.element)
+            if run.state != 'present' or not result['endpoints'][label]['changed']:
+                continue
+            if 'enabled' in run.section.options and not (run.effective or {}).get('enabled'):
+                tests[label] = {'success': True, 'skipped': True, 'message': 'not enabled: no test sent'}
+                continue
+            tests[label] = run.test()
+        return tests
+
+
+def run_bulk_module():
+    spec = dict(CONNECTION_ARGUMENT_SPEC)
+    spec.update(BULK_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    result = {'changed': False}
+    bulk = None
+    try:
+        bulk = BulkRun(module, KapacitorClient.from_params(module.params))
+        bulk.plan()
+        for run in bulk.runs:
+            if run.section.warning:
+                module.warn(run.section.warning)
+        result.update(bulk.converge())
+        result['kapacitor_version'] = bulk.client.version
+        if module.params['test_changed'] and not module.check_mode:
+            result['test_alerts'] = bulk.test_changed(result)
+            failed = ['%s: %s' % (label, test['message'] or 'no message from Kapacitor')
+                      for label, test in sorted(result['test_alerts'].items()) if not test['success']]
+            if failed:
+                result['msg'] = scrub('test alerts failed: ' + '; '.join(failed), bulk.secrets)
+                module.fail_json(**result)
+    except SpecError as exc:
+        module.fail_json(msg=scrub(str(exc), bulk.secrets if bulk else []), changed=False)
+    except KapacitorError as exc:
+        result['msg'] = scrub(exc.message, bulk.secrets if bulk else [])
+        module.fail_json(**result)
+    module.exit_json(**result)

@@ -1,0 +1,152 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: kapacitor_alert_endpoints
+short_description: Converge every alert endpoint of a Kapacitor host in one run
+version_added: 0.1.0
+description:
+  - Takes the whole desired set of a host's alert endpoints in one argument and converges it
+    with one read of Kapacitor's configuration, one write per endpoint that differs, and one
+    read back. Made for fleet provisioning, where one task per endpoint costs Ansible's
+    per-task overhead many times over.
+  - Each section takes exactly the options, types, choices and secrets of its dedicated module
+    (M(tick.kapacitor.kapacitor_slack), M(tick.kapacitor.kapacitor_smtp), ...). Every value is
+    validated before anything is written; a bad value in one section fails the run with no
+    section changed.
+  - Check mode and diff mode work per endpoint; RV(endpoints) says what changed where.
+author:
+  - tick.kapacitor developers (@tick-kapacitor)
+extends_documentation_fragment:
+  - tick.kapacitor.connection
+  - tick.kapacitor.endpoint.attributes
+options:
+  update_secrets:
+    description:
+      - Kapacitor never returns most secrets, so they cannot be compared.
+      - V(on_create) sends a secret only when Kapacitor reports it unset; changing a secret
+        that is already set needs V(always), which sends every given secret on every run.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  prune:
+    description:
+      - Also remove the API overrides of every alert section and element that O(endpoints) does
+        not list. Elements added through the API are deleted; sections and elements defined in
+        C(kapacitor.conf) revert to the file.
+      - Kapacitor does not report which values are overrides, so pruning sends one removal per
+        unlisted section on every run; a section is reported changed only when its effective
+        configuration changed.
+    type: bool
+    default: false
+  test_changed:
+    description:
+      - After converging, send Kapacitor's test alert through every endpoint that changed.
+        A failed test fails the task with Kapacitor's messages. Not sent in check mode.
+    type: bool
+    default: false
+  # BEGIN GENERATED endpoints (tests/tooling/generate_bulk_docs.py)
+  # END GENERATED endpoints
+notes:
+  - Secrets are never returned, logged or shown in diffs; in RV(config) they appear as V(true)
+    when set and V(false) when unset.
+  - Durations are Go duration strings (V(10s), V(1m30s)) and are validated before anything is
+    sent.
+seealso:
+  - module: tick.kapacitor.kapacitor_slack
+  - module: tick.kapacitor.kapacitor_config
+'''
+
+EXAMPLES = r'''
+- name: Every alert endpoint of this Kapacitor in one task
+  tick.kapacitor.kapacitor_alert_endpoints:
+    kapacitor_url: http://kapacitor.example.com:9092
+    endpoints:
+      slack:
+        - workspace: ""
+          enabled: true
+          url: "{{ vault_slack_webhook_url }}"
+          channel: "#alerts"
+        - workspace: ops
+          enabled: true
+          url: "{{ vault_ops_webhook_url }}"
+          channel: "#ops"
+      telegram:
+        enabled: true
+        token: "{{ vault_telegram_token }}"
+        chat_id: "-1001234567"
+      smtp:
+        enabled: true
+        host: smtp.example.com
+        port: 587
+        from: kapacitor@example.com
+        to: [oncall@example.com]
+        idle_timeout: 1m
+    test_changed: true
+
+- name: Exactly these endpoints, nothing else configured through the API
+  tick.kapacitor.kapacitor_alert_endpoints:
+    endpoints:
+      pagerduty2:
+        enabled: true
+        routing_key: "{{ vault_pagerduty_routing_key }}"
+    prune: true
+'''
+
+RETURN = r'''
+endpoints:
+  description:
+    - What happened to each endpoint, keyed by C(section) or C(section/element).
+  returned: success
+  type: dict
+  sample:
+    slack/ops:
+      changed: true
+      changed_options: [channel]
+      state: present
+    telegram:
+      changed: false
+      changed_options: []
+      state: present
+config:
+  description:
+    - Effective options of each listed endpoint after the run (in check mode, as they would
+      be), keyed like RV(endpoints). Secrets are V(true) when set and V(false) when unset.
+  returned: success
+  type: dict
+  sample:
+    telegram:
+      enabled: true
+      token: true
+      chat_id: "-1001234567"
+test_alerts:
+  description: Kapacitor's answer to each test alert, when O(test_changed=true).
+  returned: when O(test_changed=true) and not in check mode
+  type: dict
+  sample:
+    slack/ops:
+      success: true
+      message: ""
+kapacitor_version:
+  description: Version of the Kapacitor server, from its C(X-Kapacitor-Version) header.
+  returned: when Kapacitor answered
+  type: str
+  sample: 1.8.3
+'''
+
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_bulk import run_bulk_module
+
+
+def main():
+    run_bulk_module()
+
+
+if __name__ == '__main__':
+    main()
