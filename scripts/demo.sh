@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The main job, end to end on this machine: build (or reuse) kapacitord, start it with a local
-# receiver standing in for Slack and Telegram, run the example playbook twice (changed, then
-# ok), show the test alerts that arrived, and stop everything again.
+# The main job, end to end on this machine: build (or reuse) kapacitord, start it with local
+# receivers standing in for Slack, Telegram and mail, run the example playbook twice
+# (changed, then ok), converge a fleet of three more kapacitord processes with the
+# alert_endpoints role (examples/fleet), show the test alerts that arrived, and stop
+# everything again.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -22,6 +24,15 @@ trap '"$VENV/bin/python" tests/stack/stack.py down >/dev/null' EXIT
 for run in first second; do
   say "ansible-playbook examples/alert_endpoints.yml ($run run)"
   "$VENV/bin/ansible-playbook" -i examples/inventory.yml examples/alert_endpoints.yml
+done
+
+say "A fleet: three more kapacitord processes, converged by the alert_endpoints role"
+for host in a:19093 b:19094 c:19095; do
+  "$VENV/bin/python" tests/stack/stack.py start-kapacitord --name "fleet-${host%%:*}" --port "${host##*:}" >/dev/null
+done
+for run in first second; do
+  say "ansible-playbook examples/fleet/site.yml ($run run)"
+  "$VENV/bin/ansible-playbook" -i examples/fleet/inventory.yml examples/fleet/site.yml
 done
 
 say "What Kapacitor delivered"

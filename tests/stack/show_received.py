@@ -2,7 +2,7 @@
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Print, one line each, the alerts the local receiver got (for the demo)."""
+"""Print, one line each, the alerts the local receivers got (for the demo)."""
 
 import json
 import re
@@ -26,10 +26,16 @@ def summary(request):
 def main(receiver_url):
     with urllib.request.urlopen(receiver_url.rstrip('/') + '/_recorded', timeout=5) as response:
         requests = json.load(response)['requests']
-    print('%d alert(s) arrived at the local receiver (standing in for Slack and Telegram):' % len(requests))
+    print('%d alert(s) arrived at the local receivers (standing in for Slack, Telegram, mail...):'
+          % len(requests))
     for request in requests:
-        path = TOKEN_IN_PATH.sub('/bot<token>/', request['path'])
-        print('  %-6s %-40s %s' % (request['method'], path, summary(request)))
+        if request['kind'] == 'smtp':
+            print('  %-6s %-40s subject=%r' % ('MAIL', 'to ' + ','.join(request['rcpt_tos']), request['subject']))
+        elif request['kind'] == 'http':
+            path = TOKEN_IN_PATH.sub('/bot<token>/', request['path'])
+            print('  %-6s %-40s %s' % (request['method'], path, summary(request)))
+        else:
+            print('  %-6s %-40s %s' % (request['kind'].upper(), request.get('peer', ''), request.get('body', '')[:80]))
     return 0 if requests else 1
 
 
