@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test of the collection, in order: changelog lint, ansible-test sanity, ansible-test
-# units, then ansible-test integration against a real kapacitord and the recording receiver
-# (built and started here, stopped on exit). Prints the time of each stage and a closing
-# "N passed, N failed" line.
+# units, ansible-test integration against a real kapacitord and the recording receivers, then
+# the system tests (tests/system: auth, TLS, restarts, concurrency, secrets, request budget)
+# with whole ansible-playbook runs. The stack is built and started here, stopped on exit.
+# Prints the time of each stage and a closing "N passed, N failed" line.
 #
 #   TICK_STAGES="units integration" scripts/test.sh     run only some stages
 #   TICK_TARGETS="kapacitor_slack" scripts/test.sh      only these integration targets
@@ -11,7 +12,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 ENV=tests/tooling/ansible-test-env.sh
 PY=3.11
-STAGES="${TICK_STAGES:-changelog sanity units integration}"
+STAGES="${TICK_STAGES:-changelog sanity units integration system}"
 LOGDIR="$REPO/tests/output/logs"
 mkdir -p "$LOGDIR"
 
@@ -69,6 +70,18 @@ count_targets() {
   if [ "$2" = 0 ]; then echo "$ran 0"; else echo "$((ran > 0 ? ran - 1 : 0)) 1"; fi
 }
 
+stack_started=
+start_stack() {
+  [ -n "$stack_started" ] && return 0
+  say "starting kapacitord, mosquitto and the receivers"
+  trap '"$VENV/bin/python" "$REPO/tests/stack/stack.py" down >/dev/null 2>&1 || true' EXIT
+  local start
+  start=$(date +%s)
+  "$VENV/bin/python" tests/stack/stack.py up > "$LOGDIR/stack.json"
+  summary+=("$(printf '%-12s %26s %5d s' stack-up '' $(( $(date +%s) - start )))")
+  stack_started=1
+}
+
 for stage in $STAGES; do
   case "$stage" in
     changelog)
@@ -79,16 +92,16 @@ for stage in $STAGES; do
     units)
       run_stage units count_pytest bash -c "cd '$COLLECTION' && ansible-test units --venv --python $PY" ;;
     integration)
-      say "starting kapacitord and the receiver"
-      trap '"$VENV/bin/python" "$REPO/tests/stack/stack.py" down >/dev/null 2>&1 || true' EXIT
-      stack_start=$(date +%s)
-      "$VENV/bin/python" tests/stack/stack.py up > "$LOGDIR/stack.json"
-      summary+=("$(printf '%-12s %26s %5d s' stack-up '' $(( $(date +%s) - stack_start )))")
+      start_stack
       "$VENV/bin/python" tests/stack/stack.py integration-vars \
         > "$COLLECTION/tests/integration/integration_config.yml"
       # shellcheck disable=SC2086
       run_stage integration count_targets bash -c \
         "cd '$COLLECTION' && ansible-test integration --venv --python $PY ${TICK_TARGETS:-}" ;;
+    system)
+      start_stack
+      run_stage system count_pytest env TICK_COLLECTIONS_PATH="${COLLECTION%/ansible_collections/*}" \
+        "$VENV/bin/python" -m pytest -p no:cacheprovider -v tests/system ;;
     *) echo "unknown stage $stage" >&2; exit 2 ;;
   esac
 done

@@ -30,6 +30,12 @@ options:
       - Password for O(kapacitor_username).
       - If not set, the environment variable E(KAPACITOR_PASSWORD) is used.
     type: str
+  kapacitor_token:
+    description:
+      - Bearer token (a JWT signed with Kapacitor's C([http] shared-secret), with C(username)
+        and C(exp) claims), instead of O(kapacitor_username) and O(kapacitor_password).
+      - If not set, the environment variable E(KAPACITOR_TOKEN) is used.
+    type: str
   validate_certs:
     description:
       - Verify Kapacitor's TLS certificate when O(kapacitor_url) uses C(https://).

@@ -38,6 +38,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     kapacitor_username=dict(type='str', fallback=(env_fallback, ['KAPACITOR_USERNAME'])),
     kapacitor_password=dict(type='str', no_log=True,
                             fallback=(env_fallback, ['KAPACITOR_PASSWORD'])),
+    kapacitor_token=dict(type='str', no_log=True, fallback=(env_fallback, ['KAPACITOR_TOKEN'])),
     validate_certs=dict(type='bool', default=True,
                         fallback=(env_fallback, ['KAPACITOR_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['KAPACITOR_CA_PATH'])),
@@ -76,7 +77,7 @@ class KapacitorClient:
     """Talks JSON to one Kapacitor server."""
 
     def __init__(self, url, username=None, password=None, validate_certs=True, ca_path=None,
-                 client_cert=None, client_key=None, timeout=10.0):
+                 client_cert=None, client_key=None, timeout=10.0, token=None):
         self.base_url = (url or '').rstrip('/')
         if not self.base_url.startswith(('http://', 'https://')):
             raise KapacitorError(
@@ -85,6 +86,9 @@ class KapacitorClient:
         self.version = None
         self.requests = []  # (method, path) of every request sent, for callers and tests
         headers = {'Accept': 'application/json'}
+        if token:
+            # A JWT signed with Kapacitor's [http] shared-secret.
+            headers['Authorization'] = 'Bearer %s' % token
         self._request = Request(
             headers=headers, validate_certs=validate_certs, ca_path=ca_path,
             client_cert=client_cert, client_key=client_key, timeout=timeout,
@@ -99,7 +103,7 @@ class KapacitorClient:
             password=params.get('kapacitor_password'),
             validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),
             client_cert=params.get('client_cert'), client_key=params.get('client_key'),
-            timeout=params.get('request_timeout') or 10.0)
+            timeout=params.get('request_timeout') or 10.0, token=params.get('kapacitor_token'))
 
     def request(self, method, path, body=None):
         """Send one request; returns the decoded JSON body (None when empty)."""
@@ -191,7 +195,8 @@ class KapacitorClient:
         version = self.version
         if status == 401:
             text = ('%s: Kapacitor rejected the credentials (HTTP 401: %s); check '
-                    'kapacitor_username and kapacitor_password' % (where, message or 'unauthorized'))
+                    'kapacitor_username and kapacitor_password, or kapacitor_token'
+                    % (where, message or 'unauthorized'))
         elif status == 403:
             if 'config override service is not enabled' in message:
                 text = ('%s: config overrides are disabled on this Kapacitor (HTTP 403); set '

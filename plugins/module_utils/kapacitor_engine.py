@@ -56,6 +56,7 @@ class Plan:
     """What one element needs: ``changes`` by Ansible name, ``body`` the API payload."""
 
     def __init__(self, exists, changes, sent_secrets):
+        self.current = None               # the element the plan was made against, if re-read
         self.exists = exists
         self.changes = changes            # {ansible_name: desired value}
         self.sent_secrets = sent_secrets  # Ansible names of secrets being (re)sent
@@ -225,13 +226,15 @@ class SectionRun:
         if current is None and not self.section.can_add:
             raise KapacitorError('%s: %s' % (self.describe(), self.section.add_refusal))
         plan = plan_element(self.section, self.desired, current, self.update_secrets)
+        if plan.changed and not self.check_mode:
+            plan = self._write(plan)
+            if plan.current is not None:  # lost a race to add the element; re-planned
+                current = plan.current
         result = {'changed': plan.changed, 'changed_options': sorted(plan.changes)}
         before = current or {}
         after = predicted_options(self.section, before, plan.changes)
-        if plan.changed and not self.check_mode:
-            self._write(plan)
-            if self.read_back:
-                after = self.read()
+        if result['changed'] and not self.check_mode and self.read_back:
+            after = self.read()
         self.effective = after
         result['config'] = public_view(self.section, after)
         # A secret sent while it was already set is shown as updated, not merely as set.
@@ -253,7 +256,27 @@ class SectionRun:
         try:
             self.client.post(path, body)
         except KapacitorError as exc:
+            if not plan.exists and (exc.status is None or 'already exists' in (exc.kapacitor_message or '')):
+                # Someone added the element between our read and our add (a concurrent run).
+                # Kapacitor then fails the add, sometimes by dropping the connection; turn the
+                # add into a set on the element that now exists.
+                return self._write_after_lost_race(plan, exc)
             raise self._write_error(exc, plan)
+        return plan
+
+    def _write_after_lost_race(self, plan, exc):
+        try:
+            current = self.read()
+        except ElementMissing:
+            raise self._write_error(exc, plan)
+        retry = plan_element(self.section, self.desired, current, self.update_secrets)
+        retry.current = current
+        if retry.changes:
+            try:
+                self.client.post(element_path(self.section.name, self.element), {'set': api_payload(self.section, retry.changes)})
+            except KapacitorError as again:
+                raise self._write_error(again, retry)
+        return retry
 
     def _write_error(self, exc, plan):
         if exc.status != 400:

@@ -22,6 +22,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -38,10 +39,7 @@ data_dir = "{data}"
 skip-config-overrides = false
 
 [http]
-  bind-address = "127.0.0.1:{port}"
-  log-enabled = false
-  auth-enabled = false
-  https-enabled = false
+{http}
 
 [config-override]
   enabled = true
@@ -132,7 +130,9 @@ class Stack:
                              stdout=subprocess.PIPE, universal_newlines=True).stdout
         return out.strip().splitlines()[-1]
 
-    def start_kapacitord(self, name, port, conf_extra=None, fresh=True, binary=None):
+    def start_kapacitord(self, name, port, conf_extra=None, fresh=True, binary=None, http=None):
+        """Start (or restart) a kapacitord; ``http`` overrides keys of its [http] table
+        (raw TOML values, e.g. {'auth-enabled': 'true'}), ``conf_extra`` appends tables."""
         self.stop_kapacitord(name, quiet=True)
         base = os.path.join(self.dir, 'kapacitord-%s' % name)
         data = os.path.join(base, 'data')
@@ -141,7 +141,12 @@ class Stack:
         os.makedirs(data, exist_ok=True)
         conf = os.path.join(base, 'kapacitord.conf')
         receiver = self.state.get('receiver') or {'url': 'http://127.0.0.1:%d' % PORTS['receiver']}
-        text = KAPACITORD_CONF.format(data=data, port=port, receiver_url=receiver['url'])
+        http_keys = {'bind-address': '"127.0.0.1:%d"' % port, 'log-enabled': 'false',
+                     'auth-enabled': 'false', 'https-enabled': 'false'}
+        http_keys.update(http or {})
+        text = KAPACITORD_CONF.format(
+            data=data, port=port, receiver_url=receiver['url'],
+            http='\n'.join('  %s = %s' % item for item in sorted(http_keys.items())))
         if conf_extra:
             with open(conf_extra) as handle:
                 text += '\n' + handle.read()
@@ -151,13 +156,14 @@ class Stack:
         logfile = open(os.path.join(base, 'kapacitord.log'), 'ab')
         proc = subprocess.Popen([binary, '-config', conf], stdout=logfile, stderr=logfile,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
-        url = 'http://127.0.0.1:%d' % port
+        scheme = 'https' if http_keys['https-enabled'] == 'true' else 'http'
+        url = '%s://127.0.0.1:%d' % (scheme, port)
         self.state['kapacitord'][name] = {
             'pid': proc.pid, 'port': port, 'url': url, 'dir': base, 'conf': conf,
             'binary': binary, 'log': logfile.name}
         self.save()
         started = time.time()
-        wait_http(url + '/kapacitor/v1/ping', proc, logfile.name, expect=204)
+        wait_http(url + '/kapacitor/v1/ping', proc, logfile.name, expect=(204, 401))
         log('kapacitord %s ready at %s in %.1f s (pid %d)' % (name, url, time.time() - started, proc.pid))
         return url
 
@@ -252,16 +258,19 @@ class Stack:
 
 
 def wait_http(url, proc, logname, expect, timeout=90):
+    """Wait until url answers with one of the expected statuses (TLS not verified)."""
+    expect = expect if isinstance(expect, tuple) else (expect,)
+    context = ssl._create_unverified_context()  # the stack's own throwaway certificates
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
             raise SystemExit('%s exited with %s before answering; see %s' % (url, proc.returncode, logname))
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == expect:
+            with urllib.request.urlopen(url, timeout=2, context=context) as response:
+                if response.status in expect:
                     return
         except urllib.error.HTTPError as exc:
-            if exc.code == expect:
+            if exc.code in expect:
                 return
         except (urllib.error.URLError, OSError):
             pass
@@ -324,6 +333,8 @@ def main(argv=None):
     start.add_argument('--port', type=int, required=True)
     start.add_argument('--conf-extra')
     start.add_argument('--keep-data', action='store_true', help='restart on the existing data dir')
+    start.add_argument('--http', action='append', default=[], metavar='KEY=TOML_VALUE',
+                       help='set a key of the [http] table, e.g. --http auth-enabled=true')
     stop = sub.add_parser('stop-kapacitord')
     stop.add_argument('--name', required=True)
     args = parser.parse_args(argv)
@@ -339,7 +350,8 @@ def main(argv=None):
     elif args.command == 'down':
         stack.down()
     elif args.command == 'start-kapacitord':
-        stack.start_kapacitord(args.name, args.port, args.conf_extra, fresh=not args.keep_data)
+        http = dict(item.split('=', 1) for item in args.http)
+        stack.start_kapacitord(args.name, args.port, args.conf_extra, fresh=not args.keep_data, http=http)
     elif args.command == 'stop-kapacitord':
         stack.stop_kapacitord(args.name)
     elif args.command == 'integration-vars':

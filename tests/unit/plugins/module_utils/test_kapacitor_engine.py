@@ -224,3 +224,35 @@ def test_absent_on_single_section_removes_the_override_by_empty_name():
 def test_scrub_masks_echoed_secrets():
     text = 'parse "http://a b/xyz": invalid character'
     assert scrub(text, ['http://a b/xyz', None, '']) == 'parse "********": invalid character'
+
+
+def test_lost_race_to_add_becomes_a_set_on_the_element_that_now_exists():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
+    real_post = fake.post
+
+    def racing_post(path, body):
+        if 'add' in body:
+            # another run added it first; Kapacitor drops the connection on a second add
+            fake.elements['ops'] = dict(SLACK_DEFAULT, workspace='ops', channel='#theirs')
+            fake.requests.append(('POST', path, body))
+            raise KapacitorError('closed the connection without answering')
+        return real_post(path, body)
+    fake.post = racing_post
+    result = run(SLACK, fake, workspace='ops', channel='#ours')
+    assert result['changed'] is True
+    assert fake.writes()[-1] == ('POST', '/kapacitor/v1/config/slack/ops', {'set': {'channel': '#ours'}})
+    assert fake.elements['ops']['channel'] == '#ours'
+    assert result['config']['channel'] == '#ours'
+
+
+def test_lost_race_with_the_same_values_writes_nothing_more():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
+
+    def racing_post(path, body):
+        fake.elements['ops'] = dict(SLACK_DEFAULT, workspace='ops', channel='#same')
+        fake.requests.append(('POST', path, body))
+        raise KapacitorError('closed the connection without answering')
+    fake.post = racing_post
+    result = run(SLACK, fake, workspace='ops', channel='#same')
+    assert result['changed'] is False
+    assert len(fake.writes()) == 1
