@@ -191,7 +191,9 @@ class KapacitorClient:
                 message = decoded.get('message') or decoded.get('error') or ''
         except ValueError:
             message = _first_line(to_text(raw, errors='surrogate_or_replace'))[:200]
-        message = _first_line(message)
+        # Kapacitor's decoding errors continue on further lines ("* '' has invalid keys: user"):
+        # keep them, on one line.
+        message = ' '.join(line.strip() for line in to_text(message).splitlines() if line.strip())
         version = self.version
         if status == 401:
             text = ('%s: Kapacitor rejected the credentials (HTTP 401: %s); check '

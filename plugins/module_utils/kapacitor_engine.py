@@ -93,12 +93,34 @@ def plan_element(section, desired, current, update_secrets='on_create'):
     return Plan(True, changes, sent_secrets)
 
 
-def api_payload(section, values):
-    """{ansible_name: value} -> {api_name: value} as Kapacitor expects it (nested if needed)."""
+def api_payload(section, values, current=None):
+    """{ansible_name: value} -> {api_name: value} as Kapacitor expects it (nested if needed).
+
+    Kapacitor replaces a nested object (Kafka's ``SASLAuth``) whole on every ``set``, so a
+    change to one of its fields resends the complete current object with the change applied.
+    """
     payload = {}
+    for parent in section.parents:
+        if any(section.options[name].parent == parent for name in values):
+            payload[parent] = sendable_parent(section, parent, current)
     for name, value in values.items():
         section.options[name].write(payload, value)
     return payload
+
+
+def sendable_parent(section, parent, current):
+    """The current nested object as Kapacitor accepts it back.
+
+    Durations come back as integer nanoseconds but must be sent as strings: a number is
+    accepted, then breaks every later read of the section with HTTP 500.
+    """
+    holder = dict((current or {}).get(parent) or {})
+    for opt in section.options.values():
+        value = holder.get(opt.api_name)
+        if (opt.parent == parent and opt.kind == 'duration' and isinstance(value, int)
+                and not isinstance(value, bool)):
+            holder[opt.api_name] = format_duration(value)
+    return holder
 
 
 def public_view(section, api_options):
@@ -142,8 +164,15 @@ def diff_view(section, api_options, updated_secrets=()):
 
 def scrub(text, secret_values):
     """Replace every secret value that may have been echoed (e.g. in a URL parse error)."""
+    flat = []
     for value in secret_values:
-        if isinstance(value, str) and value:
+        if isinstance(value, dict):  # e.g. httppost basic_auth: mask its password
+            flat.extend(v for k, v in value.items() if k != 'username')
+        else:
+            flat.append(value)
+    # Longest first, so that a secret containing another is masked whole.
+    for value in sorted((v for v in flat if isinstance(v, str)), key=len, reverse=True):
+        if value:
             text = text.replace(value, SECRET_MASK)
     return text
 
@@ -164,6 +193,7 @@ class SectionRun:
             params.get(section.element_key) if section.is_list else '')
         self.desired = section.desired_options(params)
         self.secret_values = [params.get(o.name) for o in section.secrets()]
+        self.current = None    # the element's API options before the run
         self.effective = None  # the element's API options after the run
         self.redacted = []      # option names Kapacitor reported as redacted
 
@@ -214,6 +244,7 @@ class SectionRun:
                 current = self.read()
             except ElementMissing:
                 current = None
+        self.current = current
         if self.state == 'absent':
             return self._absent(current)
         return self._present(current)
@@ -247,7 +278,7 @@ class SectionRun:
         return result
 
     def _write(self, plan):
-        payload = api_payload(self.section, plan.changes)
+        payload = api_payload(self.section, plan.changes, self.current)
         if plan.exists:
             path, body = element_path(self.section.name, self.element), {'set': payload}
         else:
@@ -273,15 +304,24 @@ class SectionRun:
         retry.current = current
         if retry.changes:
             try:
-                self.client.post(element_path(self.section.name, self.element), {'set': api_payload(self.section, retry.changes)})
+                self.client.post(element_path(self.section.name, self.element),
+                                 {'set': api_payload(self.section, retry.changes, current)})
             except KapacitorError as again:
                 raise self._write_error(again, retry)
         return retry
 
     def _write_error(self, exc, plan):
+        text = exc.kapacitor_message or ''
+        if exc.status == 500 and text.startswith('failed to update configuration') and plan.changes:
+            # The running service refused the change (mqtt cannot connect, list-wide rules):
+            # Kapacitor stored nothing (after a timeout it may still apply it later).
+            names = sorted(plan.changes)
+            return KapacitorError(
+                '%s: the running Kapacitor refused %s %s: %s' % (
+                    self.describe(), 'option' if len(names) == 1 else 'options', ', '.join(names), text),
+                status=500, kapacitor_message=text, version=exc.version)
         if exc.status != 400:
             return exc
-        text = exc.kapacitor_message or ''
         if 'unknown section' in text and not plan.exists:
             return self._unknown_section(exc.version)
         names = []
@@ -330,6 +370,16 @@ class SectionRun:
         result['diff']['after'] = diff_view(self.section, after) if after is not None else {}
         return result
 
+    def hidden_values(self):
+        """Secret values a message may quote: the task's, and the ones Kapacitor keeps in clear
+        (webhook URLs), which a failed test alert quotes even when the task did not give them."""
+        values = list(self.secret_values)
+        for options in (self.current, self.effective):
+            for opt in self.section.secrets():
+                if options and not opt.redacted:
+                    values.append(opt.read(options))
+        return values
+
     def test(self):
         """Send Kapacitor's service test for this element; returns {success, message}."""
         options = dict(self.section.test_defaults)
@@ -340,7 +390,8 @@ class SectionRun:
         options.update(self.params.get('test_options') or {})
         answer = self.client.post('%s/service-tests/%s' % (API_PREFIX, self.section.name), options)
         answer = answer or {}
-        return {'success': bool(answer.get('success')), 'message': answer.get('message') or ''}
+        return {'success': bool(answer.get('success')),
+                'message': scrub(answer.get('message') or '', self.hidden_values())}
 
 
 class ElementMissing(Exception):
@@ -368,6 +419,7 @@ def execute(module, prepare, secrets):
     secrets are the values to scrub from any message.
     """
     result = {'changed': False}
+    run = None
     try:
         run, current, prefetched = prepare()
         result.update(run.run(current, prefetched=prefetched))
@@ -382,11 +434,12 @@ def execute(module, prepare, secrets):
                 result['test_alert'] = test
                 if not test['success']:
                     result['msg'] = scrub('test alert through %s failed: %s' % (
-                        run.describe(), test['message'] or 'no message from Kapacitor'), secrets)
+                        run.describe(), test['message'] or 'no message from Kapacitor'),
+                        list(secrets) + run.hidden_values())
                     module.fail_json(**result)
     except SpecError as exc:
         module.fail_json(msg=scrub(str(exc), secrets), changed=False)
     except KapacitorError as exc:
-        result['msg'] = scrub(exc.message, secrets)
+        result['msg'] = scrub(exc.message, list(secrets) + (run.hidden_values() if run else []))
         module.fail_json(**result)
     module.exit_json(**result)

@@ -127,6 +127,8 @@ DISCORD = Section(
     element_key='workspace',
     element_default='',
     test_element_option='workspace',
+    # Kapacitor's test posts as "Kapacitor" with its logo; "" uses the workspace's own.
+    test_defaults={'username': '', 'avatar-url': ''},
     options={
         'enabled': Option('bool'),
         'default': Option('bool'),
@@ -308,7 +310,9 @@ HTTPPOST = Section(
     options={
         'url': Option('str'),
         'headers': Option('dict'),
-        'basic_auth': Option('dict', secret=True),
+        'basic_auth': Option('dict', secret=True, suboptions={
+            'username': {'type': 'str'},
+            'password': {'type': 'str', 'no_log': True}}),
         'alert_template': Option('str'),
         'alert_template_file': Option('str'),
         'row_template': Option('str'),
@@ -319,6 +323,8 @@ HTTPPOST = Section(
 SENSU = Section(
     'sensu',
     title='Sensu',
+    # Kapacitor's test reports source "Kapacitor"; "" uses the configured source.
+    test_defaults={'source': ''},
     options={
         'enabled': Option('bool'),
         'addr': Option('str'),
@@ -331,6 +337,8 @@ SERVICENOW = Section(
     'servicenow',
     title='ServiceNow',
     since='1.5.7',
+    # Kapacitor's test reports source "Kapacitor"; "" uses the configured source.
+    test_defaults={'source': ''},
     options={
         'enabled': Option('bool'),
         'url': Option('str'),
@@ -422,7 +430,7 @@ ZENOSS = Section(
         'type': Option('str'),
         'tid': Option('int'),
         'collector': Option('str'),
-        'severity_map': Option('dict'),
+        'severity_map': Option('dict', dict_numbers=True),
         'global': Option('bool'),
         'state_changes_only': Option('bool'),
     },

@@ -120,12 +120,14 @@ class Option:
     api_name: Kapacitor's option name when it is not the snake_case name with dashes.
     parent: the Kapacitor option whose object holds this one (Kafka's ``SASLAuth``), for
         options Kapacitor only exposes nested, under Go field names.
+    dict_numbers: for ``dict`` options, also accept whole numbers as values (Zenoss's
+        ``severity-map``, whose values Kapacitor passes on as they are).
     """
 
     KINDS = ('str', 'bool', 'int', 'duration', 'list', 'dict')
 
     def __init__(self, kind='str', secret=False, redacted=None, api_name=None, choices=None,
-                 aliases=None, parent=None):
+                 aliases=None, parent=None, suboptions=None, dict_numbers=False):
         if kind not in self.KINDS:
             raise ValueError('unknown option kind %r' % kind)
         self.kind = kind
@@ -135,6 +137,10 @@ class Option:
         self.choices = choices
         self.aliases = aliases
         self.parent = parent
+        self.dict_numbers = dict_numbers
+        # For a secret dict with fixed keys (httppost basic_auth): Ansible then hides only the
+        # keys marked no_log, not every value (a username would be masked in all output).
+        self.suboptions = suboptions
         self.name = None  # set by Section
 
     def bind(self, name):
@@ -162,7 +168,9 @@ class Option:
         spec = {'type': {'duration': 'str'}.get(self.kind, self.kind)}
         if self.kind == 'list':
             spec['elements'] = 'str'
-        if self.secret:
+        if self.suboptions:
+            spec['options'] = dict(self.suboptions)
+        elif self.secret:
             spec['no_log'] = True
         elif _LOOKS_SECRET.search(self.name):
             spec['no_log'] = False  # a path or a name, not a secret (e.g. ssl_key)
@@ -186,10 +194,14 @@ class Option:
         elif self.kind == 'int':
             if isinstance(value, bool) or not isinstance(value, int):
                 raise SpecError('%s: %r is not a whole number' % (self.name, value))
-        elif self.kind == 'dict':
+        elif self.kind == 'dict' and not self.suboptions:
             for key, item in value.items():
-                if not isinstance(item, str):
-                    raise SpecError('%s: the value of %r must be a string' % (self.name, key))
+                if isinstance(item, str):
+                    continue
+                if self.dict_numbers and isinstance(item, int) and not isinstance(item, bool):
+                    continue
+                raise SpecError('%s: the value of %r must be a string%s' % (
+                    self.name, key, ' or a whole number' if self.dict_numbers else ''))
         return value
 
     def normalize(self, value):
@@ -300,7 +312,7 @@ class Section:
             return ''
         if not ELEMENT_NAME.match(element):
             raise SpecError(
-                '%s: %r cannot be used: Kapacitor can only address %s names made of letters, '
+                '%s: %r cannot be used: Kapacitor can only address %s values made of letters, '
                 'digits, "_", "-" and "+"' % (self.element_key, element, self.element_key))
         return element
 

@@ -256,3 +256,21 @@ def test_lost_race_with_the_same_values_writes_nothing_more():
     result = run(SLACK, fake, workspace='ops', channel='#same')
     assert result['changed'] is False
     assert len(fake.writes()) == 1
+
+
+def test_failed_test_alert_never_quotes_a_stored_webhook_url():
+    """Kapacitor keeps some webhook URLs in clear and quotes them in test errors."""
+    section = Section('teams', {'enabled': Option('bool'),
+                                'channel_url': Option('str', secret=True, redacted=False)})
+    fake = FakeKapacitor('teams', {'': {'enabled': True, 'channel-url': 'http://127.0.0.1:1/CANARY-hook'}})
+    real_post = fake.post
+    fake.post = lambda path, body: (
+        {'success': False, 'message': 'Post "http://127.0.0.1:1/CANARY-hook": connection refused'}
+        if 'service-tests' in path else real_post(path, body))
+    run_ = SectionRun(section, fake, {'state': 'present', 'enabled': True}, check_mode=False)
+    run_.run()
+    assert run_.test() == {'success': False, 'message': 'Post "********": connection refused'}
+
+
+def test_scrub_masks_the_longest_secret_first():
+    assert scrub('token abc123xyz', ['abc', 'abc123xyz']) == 'token ********'

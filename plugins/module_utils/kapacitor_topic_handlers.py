@@ -1,0 +1,585 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Alert topic handlers: option validation and translation, secret masking, and the run.
+
+Kapacitor stores a handler's ``options`` exactly as sent and returns them the same way
+(including secrets, in clear), so a handler can be compared exactly; everything this module
+returns goes through :func:`public_options` or :func:`diff_options` first.
+
+Kinds whose options Kapacitor checks late or not at all (``exec``, ``log``, ``tcp``, ``post``,
+and ``aggregate``, whose missing interval crashes kapacitord) are validated here and translated
+to what Kapacitor wants: snake_case keys to its dash names, durations to integer nanoseconds,
+file modes to decimal integers. Other kinds pass their options through, apart from known
+duration options, which are translated as well.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import posixpath
+import re
+
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.module_utils.six.moves.urllib.parse import quote
+
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
+    API_PREFIX, KapacitorError)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
+    SECRET_SET, SECRET_UNSET, SECRET_UPDATED, is_set, scrub)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
+    SpecError, parse_duration)
+
+# Every kind Kapacitor v1.8.3 accepts (services/alert/service.go createHandlerFromSpec).
+KINDS = (
+    'aggregate', 'alerta', 'bigpanda', 'discord', 'exec', 'hipchat', 'kafka', 'log', 'mqtt',
+    'opsgenie', 'opsgenie2', 'pagerduty', 'pagerduty2', 'post', 'publish', 'pushover', 'sensu',
+    'servicenow', 'slack', 'smtp', 'snmptrap', 'talk', 'tcp', 'teams', 'telegram', 'victorops',
+    'zenoss',
+)
+
+# Handler kinds whose URL options are webhook URLs: the URL itself is the credential.
+WEBHOOK_KINDS = ('discord', 'slack', 'talk', 'teams')
+
+# Option names holding secrets, compared without "-" and "_" and in lower case, so that the
+# names of handler options (routing-key), service tests (app_key, routingKey) and nested
+# objects (SASLPassword) all match.
+_SECRET_WORDS = ('token', 'password', 'passwd', 'secret', 'routingkey', 'servicekey', 'apikey',
+                 'appkey', 'userkey', 'community', 'credential')
+# Options whose every value is a secret (HTTP headers carry Authorization and API keys).
+_SECRET_MAPS = ('headers',)
+
+HANDLER_ID = re.compile(r'^(?:[-._0-9]|[^\W\d_])+$', re.UNICODE)
+TOPIC_ID = re.compile(r'^(?:[-:._0-9]|[^\W\d_])+$', re.UNICODE)
+_HOST_PORT = re.compile(r'^(?:\[(?P<ipv6>[0-9A-Fa-f:.%\w]+)\]|(?P<host>[^\s:\[\]/]+)):(?P<port>[0-9]+)$')
+_OCTAL_MODE = re.compile(r'^(?:0o?)?([0-7]{3,4})$')
+
+
+def is_secret_key(kind, key):
+    """Whether an option (or nested key) of a handler of ``kind`` holds a secret."""
+    if not isinstance(key, str):
+        return False
+    squashed = key.replace('-', '').replace('_', '').lower()
+    if any(word in squashed for word in _SECRET_WORDS):
+        return True
+    return kind in WEBHOOK_KINDS and squashed.endswith('url') and 'avatar' not in squashed
+
+
+# -- validation and translation ------------------------------------------------------------
+
+def _where(kind, key):
+    return 'options.%s (kind %s)' % (key, kind)
+
+
+def _string(kind, key, value, required=False):
+    if not isinstance(value, str):
+        raise SpecError('%s: %r is not a string' % (_where(kind, key), value))
+    if required and not value.strip():
+        raise SpecError('%s: must not be empty' % _where(kind, key))
+    return value
+
+
+def _scalar_string(kind, key, value):
+    """A string, or a number written without quotes (turned into its text)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise SpecError('%s: %r is not a string' % (_where(kind, key), value))
+    return value if isinstance(value, str) else str(value)
+
+
+def _bool(kind, key, value):
+    if isinstance(value, bool):
+        return value
+    try:
+        return boolean(value, strict=True)
+    except TypeError:
+        raise SpecError('%s: %r is not a boolean (true or false)' % (_where(kind, key), value))
+
+
+def _duration(kind, key, value, positive=False):
+    """A Go duration string ("10s", "1m30s") as the integer nanoseconds Kapacitor wants."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise SpecError(
+            "%s: %r is not a duration; write a number with a unit, such as 10s, 1m30s or 500ms "
+            "(a bare number is ambiguous: Kapacitor would read nanoseconds)" % (_where(kind, key), value))
+    try:
+        nanoseconds = parse_duration(value.strip())
+    except ValueError as exc:
+        raise SpecError("%s: %r is not a duration (%s); write a number with a unit, such as 10s, "
+                        "1m30s or 500ms" % (_where(kind, key), value, exc))
+    if nanoseconds < 0 or (positive and nanoseconds == 0):
+        raise SpecError('%s: %r must be %s' % (
+            _where(kind, key), value, 'longer than zero' if positive else 'zero or longer'))
+    return nanoseconds
+
+
+def _string_list(kind, key, value):
+    if not isinstance(value, (list, tuple)):
+        raise SpecError('%s: %r is not a list of strings' % (_where(kind, key), value))
+    return [_scalar_string(kind, '%s[%d]' % (key, index), item) for index, item in enumerate(value)]
+
+
+def _string_map(kind, key, value):
+    if not isinstance(value, dict):
+        raise SpecError('%s: must be a mapping of names to strings' % _where(kind, key))
+    out = {}
+    for name, item in value.items():
+        if not isinstance(name, str) or not name:
+            raise SpecError('%s: %r is not a name' % (_where(kind, key), name))
+        # The message names the key only: header values are secrets.
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise SpecError('%s: the value of %r must be a string' % (_where(kind, key), name))
+        out[name] = item if isinstance(item, str) else str(item)
+    return out
+
+
+def _log_path(kind, key, value):
+    value = _string(kind, key, value, required=True)
+    if not posixpath.isabs(value):
+        raise SpecError('%s: %r is not an absolute path; Kapacitor writes the log file on its own '
+                        'host and needs the full path, such as /var/log/kapacitor/alerts.log'
+                        % (_where(kind, key), value))
+    return value
+
+
+def parse_mode(kind, key, value):
+    """A file mode given as an octal string ("0644", "644", "0o644") or as an int (already
+    converted, e.g. YAML's unquoted 0644 is 420): Kapacitor wants the decimal integer."""
+    if isinstance(value, bool):
+        mode = None
+    elif isinstance(value, int):
+        mode = value
+    elif isinstance(value, str):
+        match = _OCTAL_MODE.match(value.strip())
+        mode = int(match.group(1), 8) if match else None
+    else:
+        mode = None
+    if mode is None or mode < 0 or mode > 0o777:
+        raise SpecError("%s: %r is not a file mode; write it as a quoted octal string such as "
+                        "'0644'" % (_where(kind, key), value))
+    if not mode & 0o200:
+        raise SpecError("%s: %r (%s) is not writable by its owner; Kapacitor needs at least "
+                        "'0600'" % (_where(kind, key), value, '0%o' % mode))
+    return mode
+
+
+def _address(kind, key, value):
+    value = _string(kind, key, value, required=True)
+    match = _HOST_PORT.match(value)
+    if not match:
+        raise SpecError('%s: %r is not host:port (for example 127.0.0.1:5140 or '
+                        '[::1]:5140)' % (_where(kind, key), value))
+    port = int(match.group('port'))
+    if not 0 < port < 65536:
+        raise SpecError('%s: %r has port %d, which is not between 1 and 65535'
+                        % (_where(kind, key), value, port))
+    return value
+
+
+def _prog(kind, key, value):
+    return _string(kind, key, value, required=True)
+
+
+class Field:
+    """One option of a validated kind: its Kapacitor name and a converter."""
+
+    def __init__(self, api_name, convert, required=False):
+        self.api_name = api_name
+        self.convert = convert
+        self.required = required
+
+    @property
+    def name(self):
+        return self.api_name.replace('-', '_')
+
+
+def _str_field(api_name, required=False):
+    return Field(api_name, lambda kind, key, value: _string(kind, key, value, required=required),
+                 required)
+
+
+# Kinds validated here, with every option Kapacitor knows for them (v1.8.3).
+VALIDATED = {
+    'exec': [
+        Field('prog', _prog, required=True),
+        Field('args', _string_list),
+    ],
+    'log': [
+        Field('path', _log_path, required=True),
+        Field('mode', parse_mode),
+    ],
+    'tcp': [
+        Field('address', _address, required=True),
+    ],
+    'post': [
+        _str_field('url'),
+        _str_field('endpoint'),
+        Field('headers', _string_map),
+        Field('capture-response', _bool),
+        Field('timeout', _duration),
+        Field('skip-ssl-verification', _bool),
+    ],
+    # A zero interval makes kapacitord panic (time.NewTicker), taking the server down.
+    'aggregate': [
+        Field('interval', lambda kind, key, value: _duration(kind, key, value, positive=True),
+              required=True),
+        _str_field('id'),
+        _str_field('topic'),
+        _str_field('message'),
+    ],
+}
+
+# Duration options of kinds that otherwise pass through (Kapacitor wants nanoseconds).
+PASS_THROUGH_DURATIONS = {
+    'alerta': ('timeout',),
+}
+
+
+def translate_options(kind, options):
+    """The user's options for ``kind`` as Kapacitor wants them; raises SpecError first."""
+    if kind not in KINDS:
+        raise SpecError('kind: %r is not a Kapacitor handler kind; use one of %s'
+                        % (kind, ', '.join(KINDS)))
+    options = dict(options or {})
+    for key in options:
+        if not isinstance(key, str):
+            raise SpecError('options: %r is not an option name' % (key,))
+    if kind not in VALIDATED:
+        out = dict(options)
+        for key in PASS_THROUGH_DURATIONS.get(kind, ()):
+            for given in sorted(set((key, key.replace('-', '_')))):
+                if out.get(given) is not None:
+                    out[key] = _duration(kind, given, out.pop(given))
+        return out
+    fields = VALIDATED[kind]
+    by_name = {}
+    for field in fields:
+        by_name[field.api_name] = field
+        by_name[field.name] = field
+    out = {}
+    given_as = {}
+    for key, value in options.items():
+        field = by_name.get(key)
+        if field is None:
+            raise SpecError('options: %r is not an option of %s handlers; use %s' % (
+                key, kind, ', '.join(sorted(f.name for f in fields))))
+        if field.api_name in given_as:
+            raise SpecError('options: %r and %r are the same option of %s handlers; give it once'
+                            % (given_as[field.api_name], key, kind))
+        given_as[field.api_name] = key
+        if value is None:
+            continue
+        out[field.api_name] = field.convert(kind, key, value)
+    for field in fields:
+        if field.required and field.api_name not in out:
+            raise SpecError('options.%s is required for %s handlers' % (field.name, kind))
+    if kind == 'post' and not out.get('url') and not out.get('endpoint'):
+        raise SpecError('options: post handlers need url (where to send alerts) or endpoint '
+                        '(an httppost endpoint of kapacitor.conf)')
+    return out
+
+
+def validate_ids(topic, handler_id=None):
+    if not isinstance(topic, str) or not TOPIC_ID.match(topic):
+        raise SpecError('topic: %r is not a topic name Kapacitor accepts (letters, digits, "-", '
+                        '":", "." and "_")' % (topic,))
+    if handler_id is not None and (not isinstance(handler_id, str) or not HANDLER_ID.match(handler_id)):
+        raise SpecError('id: %r is not a handler id Kapacitor accepts (letters, digits, "-", '
+                        '"." and "_")' % (handler_id,))
+
+
+# -- masking -------------------------------------------------------------------------------
+
+def _walk(kind, value, on_secret, path=(), secret=False):
+    """Copy of ``value`` with ``on_secret(path, value)`` applied to every secret (sub)value."""
+    if secret:
+        return on_secret(path, value)
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key in _SECRET_MAPS and isinstance(item, dict):
+                out[key] = dict((name, on_secret(path + (key, name), v)) for name, v in item.items())
+            else:
+                out[key] = _walk(kind, item, on_secret, path + (key,), is_secret_key(kind, key))
+        return out
+    if isinstance(value, list):
+        return [_walk(kind, item, on_secret, path + (index,)) for index, item in enumerate(value)]
+    return value
+
+
+def public_options(kind, options):
+    """Options for output: every secret replaced by true (set) or false (unset)."""
+    return _walk(kind, options or {}, lambda path, value: is_set(value))
+
+
+def masked_invocation(params):
+    """The module's arguments as Ansible returns them (``invocation``), options masked."""
+    args = dict(params)
+    if isinstance(args.get('options'), dict):
+        args['options'] = public_options(args.get('kind'), args['options'])
+    return {'module_args': args}
+
+
+def _strings(value):
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def secret_values(kind, options):
+    """Every secret string in the options, to scrub from messages and to hide from Ansible."""
+    found = []
+    if isinstance(options, dict):
+        _walk(kind, options, lambda path, value: found.extend(_strings(value)))
+    return found
+
+
+def diff_options(kind, options, before=None):
+    """Options for diffs: secrets as <set> or <unset>; <updated> when a secret that was set
+    in ``before`` (the options before the change) now has another value."""
+    old = {}
+
+    def remember(path, value):
+        old[path] = value
+        return value
+    if isinstance(before, dict):
+        _walk(kind, before, remember)
+
+    def mask(path, value):
+        if not is_set(value):
+            return SECRET_UNSET
+        if path in old and is_set(old[path]) and canonical(old[path]) != canonical(value):
+            return SECRET_UPDATED
+        return SECRET_SET
+    return _walk(kind, options or {}, mask)
+
+
+# -- comparison ----------------------------------------------------------------------------
+
+def canonical(value):
+    """A form of a JSON value in which equal means equal to Kapacitor.
+
+    Go re-encodes the float64 it decoded, so 1.0 comes back as 1; booleans are not numbers.
+    """
+    if isinstance(value, dict):
+        return dict((key, canonical(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [canonical(item) for item in value]
+    if isinstance(value, bool):
+        return ('bool', value)
+    if isinstance(value, float) and value.is_integer():
+        return ('number', int(value))
+    if isinstance(value, (int, float)):
+        return ('number', value)
+    return value
+
+
+def spec_of(handler):
+    """The comparable part of a handler as Kapacitor returns it."""
+    handler = handler or {}
+    return {
+        'kind': handler.get('kind') or '',
+        'options': handler.get('options') or {},
+        'match': handler.get('match') or '',
+    }
+
+
+def public_handler(topic, handler):
+    """A handler for output, secrets as true/false."""
+    spec = spec_of(handler)
+    return {
+        'topic': topic,
+        'id': handler.get('id'),
+        'kind': spec['kind'],
+        'options': public_options(spec['kind'], spec['options']),
+        'match': spec['match'],
+    }
+
+
+def diff_handler(handler, before=None):
+    if handler is None:
+        return {}
+    spec = spec_of(handler)
+    old = spec_of(before)['options'] if before is not None else None
+    return {
+        'id': handler.get('id'),
+        'kind': spec['kind'],
+        'options': diff_options(spec['kind'], spec['options'], old),
+        'match': spec['match'],
+    }
+
+
+# -- HTTP paths ----------------------------------------------------------------------------
+
+def topic_path(topic):
+    return '%s/alerts/topics/%s' % (API_PREFIX, quote(topic, safe=''))
+
+
+def handlers_path(topic):
+    return topic_path(topic) + '/handlers'
+
+
+def handler_path(topic, handler_id):
+    return '%s/%s' % (handlers_path(topic), quote(handler_id, safe=''))
+
+
+def one_line(text):
+    """Kapacitor's option errors in one line.
+
+    mapstructure lists every problem on a line of its own ("1 error(s) decoding:\n\n* ...");
+    they are joined with "; ", and its "'' has invalid keys" becomes "unknown options".
+    """
+    text = ' '.join(line.strip() for line in (text or '').splitlines() if line.strip())
+    head, sep, tail = text.partition('error(s) decoding:')
+    if sep:
+        problems = [p.strip() for p in re.split(r'(?:^|\s)\*\s', tail) if p.strip()]
+        text = '%s%s %s' % (head, sep, '; '.join(problems))
+    return text.replace("'' has invalid keys:", 'unknown options:')
+
+
+_URL = re.compile(r'(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?:(?P<userinfo>[^@/\s"\'?#]*)@)?'
+                  r'(?P<host>[^/\s"\'?#]+)(?P<rest>[/?#][^\s"\']*)?')
+
+
+def mask_urls(text):
+    """Shorten every URL in a message to scheme://host:port.
+
+    Kapacitor's error messages quote the URLs its services post to, and those carry secrets
+    in their paths (webhook URLs, Telegram's bot token) or in user:password@.
+    """
+    def shorten(match):
+        out = match.group('scheme')
+        if match.group('userinfo') is not None:
+            out += '********@'
+        out += match.group('host')
+        rest = match.group('rest')
+        if rest and rest != '/':
+            out += '/********'
+        elif rest:
+            out += rest
+        return out
+    return _URL.sub(shorten, text or '')
+
+
+def list_handlers(client, topic):
+    """Every handler of a topic, masked; ``[]`` for a topic without handlers."""
+    answer = client.get(handlers_path(topic)) or {}
+    return [public_handler(topic, h) for h in answer.get('handlers') or []]
+
+
+# -- the run -------------------------------------------------------------------------------
+
+class HandlerRun:
+    """Converges one handler of one topic."""
+
+    def __init__(self, client, params, check_mode=False):
+        self.client = client
+        self.check_mode = check_mode
+        self.topic = params.get('topic')
+        self.id = params.get('id')
+        self.state = params.get('state') or 'present'
+        validate_ids(self.topic, self.id)
+        self.kind = params.get('kind')
+        self.match = params.get('match') or ''
+        self.given_options = params.get('options') or {}
+        self.secrets = []
+        if self.kind is not None and self.kind not in KINDS:
+            translate_options(self.kind, {})  # the error naming the kinds there are
+        if self.kind is not None:
+            # Collect what the user gave before validating it: errors must not show it either.
+            self.secrets.extend(secret_values(self.kind, self.given_options))
+        if self.state == 'present':
+            if not self.kind:
+                raise SpecError('kind: is required with state=present')
+            self.options = translate_options(self.kind, self.given_options)
+            self.secrets.extend(secret_values(self.kind, self.options))
+
+    def describe(self):
+        return 'handler %r of topic %r' % (self.id, self.topic)
+
+    def desired(self):
+        return {'id': self.id, 'kind': self.kind, 'options': self.options, 'match': self.match}
+
+    def read(self):
+        try:
+            return self.client.get(handler_path(self.topic, self.id))
+        except KapacitorError as exc:
+            if exc.status == 404 and (exc.kapacitor_message or '').startswith('unknown handler'):
+                return None
+            raise self._error(exc, 'reading')
+
+    def _error(self, exc, doing):
+        detail = one_line(exc.kapacitor_message) if exc.kapacitor_message else exc.message
+        if exc.status is None:
+            text = exc.message
+        else:
+            text = '%s: Kapacitor failed %s it (HTTP %s): %s' % (self.describe(), doing, exc.status, detail)
+        return KapacitorError(scrub(text, self.secrets), status=exc.status,
+                              kapacitor_message=exc.kapacitor_message, version=exc.version)
+
+    def run(self):
+        current = self.read()
+        if current is not None:
+            self.secrets.extend(secret_values(current.get('kind'), current.get('options')))
+        if self.state == 'absent':
+            return self._absent(current)
+        return self._present(current)
+
+    def _present(self, current):
+        wanted = self.desired()
+        changed = current is None or canonical(spec_of(current)) != canonical(spec_of(wanted))
+        after = wanted
+        if changed and not self.check_mode:
+            if current is None:
+                current = self._create(wanted)
+            else:
+                self._replace(wanted)
+            after = self.read() or wanted
+            changed = current is None or canonical(spec_of(current)) != canonical(spec_of(wanted))
+        elif not changed:
+            after = current
+        return {
+            'changed': changed,
+            'handler': public_handler(self.topic, after),
+            'diff': {'before': diff_handler(current),
+                     'after': diff_handler(after, current)},
+        }
+
+    def _create(self, wanted):
+        """POST the handler; returns None, or the handler that someone created meanwhile."""
+        try:
+            self.client.post(handlers_path(self.topic), wanted)
+            return None
+        except KapacitorError as exc:
+            if 'already exists' not in (exc.kapacitor_message or ''):
+                raise self._error(exc, 'creating')
+            # Created between our read and our POST (a concurrent run): replace it instead.
+            current = self.read()
+            if current is None:
+                raise self._error(exc, 'creating')
+        self.secrets.extend(secret_values(current.get('kind'), current.get('options')))
+        if canonical(spec_of(current)) != canonical(spec_of(wanted)):
+            self._replace(wanted)
+        return current
+
+    def _replace(self, wanted):
+        try:
+            self.client.request('PUT', handler_path(self.topic, self.id), wanted)
+        except KapacitorError as exc:
+            raise self._error(exc, 'updating')
+
+    def _absent(self, current):
+        result = {'changed': current is not None, 'handler': {},
+                  'diff': {'before': diff_handler(current), 'after': {}}}
+        if current is not None and not self.check_mode:
+            try:
+                self.client.request('DELETE', handler_path(self.topic, self.id))
+            except KapacitorError as exc:
+                raise self._error(exc, 'deleting')
+        return result
