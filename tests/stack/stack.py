@@ -29,6 +29,9 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kafka_broker  # noqa: E402  (tests/stack/kafka_broker.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_STATE_DIR = os.path.join(REPO, '.stack')
@@ -92,7 +95,7 @@ PORTS = {
     'receiver_udp': 19302,
     'receiver_smtp': 19025,
     'mqtt': 19883,
-    'kafka': 19400,
+    'kafka': 19450,  # and its controller on 19451
 }
 
 
@@ -105,7 +108,7 @@ class Stack:
     def __init__(self, state_dir):
         self.dir = os.path.abspath(state_dir)
         self.state_file = os.path.join(self.dir, 'stack.json')
-        self.state = {'kapacitord': {}, 'receiver': None, 'mqtt': None}
+        self.state = {'kapacitord': {}, 'receiver': None, 'mqtt': None, 'kafka': None}
         if os.path.exists(self.state_file):
             with open(self.state_file) as handle:
                 self.state = json.load(handle)
@@ -250,9 +253,28 @@ class Stack:
             found['kafka_brokers'] = self.state['kafka']['brokers']
         return found
 
+    # -- kafka (a real single-node KRaft broker, from Maven Central's artifacts) -----------
+    def start_kafka(self, port):
+        self.stop_kafka()
+        try:
+            self.state['kafka'] = kafka_broker.start(self.dir, port)
+        except kafka_broker.BrokerError as exc:
+            raise SystemExit('kafka: %s' % exc)
+        self.save()
+        log('kafka ready at %s in %.1f s (pid %d)' % (
+            self.state['kafka']['brokers'], self.state['kafka'].get('startup_seconds', 0), self.state['kafka']['pid']))
+
+    def stop_kafka(self):
+        info = self.state.get('kafka')
+        if info:
+            kafka_broker.stop(info)
+            self.state['kafka'] = None
+            self.save()
+
     def down(self):
         for name in list(self.state['kapacitord']):
             self.stop_kapacitord(name)
+        self.stop_kafka()
         self.stop_mosquitto()
         self.stop_receiver()
 
@@ -346,6 +368,7 @@ def main(argv=None):
         stack.start_receiver(ports['receiver'], ports['receiver_tcp'], ports['receiver_udp'],
                              ports['receiver_smtp'])
         stack.start_mosquitto(ports['mqtt'])
+        stack.start_kafka(ports['kafka'])
         stack.start_kapacitord('main', ports['kapacitor'])
     elif args.command == 'down':
         stack.down()
