@@ -177,6 +177,17 @@ def scrub(text, secret_values):
     return text
 
 
+# Go's *url.Error quotes the whole request URL ('Post "https://host/path?query": dial tcp ...').
+# Handlers put redacted secrets there (VictorOps API key, HipChat token, Telegram token, Talk and
+# Slack webhook URLs), which a task that only sends a test alert does not know: keep the host.
+_QUOTED_URL = re.compile(r'"([A-Za-z][A-Za-z0-9+.-]*://)(?:[^/"?#@]*@)?([^/"?#]*)[^"]*"')
+
+
+def scrub_test_message(text, secret_values):
+    """A service-test message without secrets, whether the task gave them or Kapacitor keeps them."""
+    return _QUOTED_URL.sub(r'"\1\2/..."', scrub(text, secret_values))
+
+
 class SectionRun:
     """Converges one element of one section; usable by single modules and the bulk module."""
 
@@ -391,7 +402,7 @@ class SectionRun:
         answer = self.client.post('%s/service-tests/%s' % (API_PREFIX, self.section.name), options)
         answer = answer or {}
         return {'success': bool(answer.get('success')),
-                'message': scrub(answer.get('message') or '', self.hidden_values())}
+                'message': scrub_test_message(answer.get('message') or '', self.hidden_values())}
 
 
 class ElementMissing(Exception):

@@ -274,3 +274,12 @@ def test_failed_test_alert_never_quotes_a_stored_webhook_url():
 
 def test_scrub_masks_the_longest_secret_first():
     assert scrub('token abc123xyz', ['abc', 'abc123xyz']) == 'token ********'
+
+
+def test_test_messages_keep_only_the_host_of_quoted_urls():
+    """Go quotes request URLs whole; handlers put redacted secrets in their paths."""
+    from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import scrub_test_message
+    message = 'Post "http://127.0.0.1:1/alert/api-key-CANARY/team?auth=x": dial tcp 127.0.0.1:1: refused'
+    assert scrub_test_message(message, []) == 'Post "http://127.0.0.1:1/...": dial tcp 127.0.0.1:1: refused'
+    assert scrub_test_message('Post "https://user:pw@host/p": x', []) == 'Post "https://host/...": x'
+    assert scrub_test_message('service is not enabled', []) == 'service is not enabled'
