@@ -59,11 +59,19 @@ options:
     type: dict
   basic_auth:
     description:
-      - HTTP basic authentication, as a mapping with the keys C(username) and C(password)
-        (no others). Kapacitor sends it only when both are non-empty.
+      - HTTP basic authentication. Kapacitor sends it only when both keys are non-empty.
       - Secret as a whole; see O(update_secrets). Kapacitor only reports whether it is set,
         so give both keys whenever you give it.
     type: dict
+    suboptions:
+      username:
+        description:
+          - User name.
+        type: str
+      password:
+        description:
+          - Password; never shown.
+        type: str
   alert_template:
     description:
       - Go template of the request body for alerts, evaluated over the alert data (for

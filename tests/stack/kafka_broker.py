@@ -126,7 +126,7 @@ def _mvn_copy(pom_dir, deps, out_dir):
            'dependency:copy-dependencies', '-DincludeScope=runtime',
            '-DoutputDirectory=%s' % out_dir]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, stdin=subprocess.DEVNULL)
+                          universal_newlines=True, stdin=subprocess.DEVNULL, check=False)
     with open(os.path.join(pom_dir, 'mvn.log'), 'a') as handle:
         handle.write(proc.stdout)
     if proc.returncode != 0:
@@ -237,7 +237,7 @@ def metadata_brokers(host, port, timeout=3.0):
         (count,) = struct.unpack('>i', data[pos:pos + 4])
         pos += 4
         brokers = []
-        for _ in range(count):
+        for _broker in range(count):
             node_id, length = struct.unpack('>ih', data[pos:pos + 6])
             pos += 6
             node_host = data[pos:pos + length].decode('utf-8')
@@ -309,7 +309,7 @@ def start(state_dir, port, timeout=120, version=VERSION):
             '-Dkafka.logs.dir=%s' % base, '-cp', os.pathsep.join(jars)]
     fmt = subprocess.run(java + ['kafka.tools.StorageTool', 'format', '-t', _cluster_id(), '-c', config],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                         stdin=subprocess.DEVNULL)
+                         stdin=subprocess.DEVNULL, check=False)
     with open(logname, 'a') as handle:
         handle.write(fmt.stdout)
     if fmt.returncode != 0:

@@ -74,7 +74,7 @@ class Ansible:
         env = dict(self.env, **(extra_env or {}))
         proc = subprocess.run([os.path.join(self.bin, 'ansible-playbook'), '-i', self.inventory, path] + list(args),
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=600)
+                              universal_newlines=True, timeout=600, check=False)
         proc.output = proc.stdout
         return proc
 
