@@ -443,30 +443,6 @@ def one_line(text):
     return text.replace("'' has invalid keys:", 'unknown options:')
 
 
-_URL = re.compile(r'(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?:(?P<userinfo>[^@/\s"\'?#]*)@)?'
-                  r'(?P<host>[^/\s"\'?#]+)(?P<rest>[/?#][^\s"\']*)?')
-
-
-def mask_urls(text):
-    """Shorten every URL in a message to scheme://host:port.
-
-    Kapacitor's error messages quote the URLs its services post to, and those carry secrets
-    in their paths (webhook URLs, Telegram's bot token) or in user:password@.
-    """
-    def shorten(match):
-        out = match.group('scheme')
-        if match.group('userinfo') is not None:
-            out += '********@'
-        out += match.group('host')
-        rest = match.group('rest')
-        if rest and rest != '/':
-            out += '/********'
-        elif rest:
-            out += rest
-        return out
-    return _URL.sub(shorten, text or '')
-
-
 def list_handlers(client, topic):
     """Every handler of a topic, masked; ``[]`` for a topic without handlers."""
     answer = client.get(handlers_path(topic)) or {}

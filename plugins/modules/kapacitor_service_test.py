@@ -1,0 +1,188 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: kapacitor_service_test
+short_description: Run a Kapacitor service test, such as sending a test alert
+version_added: 0.1.0
+description:
+  - Asks Kapacitor to test one of its services through
+    C(POST /kapacitor/v1/service-tests/<service>), like the "Send Test Alert" button of
+    Chronograf. For alert services (Slack, Telegram, SMTP, ...) Kapacitor sends a test alert
+    with its current configuration.
+  - The task fails when Kapacitor reports that the test failed, with Kapacitor's message.
+  - Never changes anything (RV(ignore:changed) is always V(false)). Not run in check mode,
+    since a test alert is a real message.
+author:
+  - tick.kapacitor developers (@tick-kapacitor)
+extends_documentation_fragment:
+  - tick.kapacitor.connection
+options:
+  service:
+    description:
+      - Name of the service to test, for example V(slack), V(telegram), V(smtp), V(kafka),
+        V(mqtt) or V(influxdb).
+      - C(GET /kapacitor/v1/service-tests) lists the services of a server.
+    type: str
+    required: true
+  options:
+    description:
+      - Options of the test, merged by Kapacitor over its defaults for the service (which
+        it partly takes from the service's configuration). See
+        C(GET /kapacitor/v1/service-tests/<service>) for the options of each service.
+      - Some services need options to test anything, for example V(kafka) its C(cluster)
+        and V(mqtt) a C(topic).
+      - Values of options whose names contain C(token), C(password), C(secret), C(key) words
+        such as C(app_key) or C(routingKey), C(url) options of webhook services (V(slack),
+        V(teams), V(discord), V(talk)), and every value of C(headers) are treated as secrets
+        and never shown.
+    type: dict
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+    details: In check mode the test is not sent and RV(success) is not returned.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+  action_group:
+    description: Use C(group/tick.kapacitor.kapacitor) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - tick.kapacitor.kapacitor
+notes:
+  - For alert services, a successful test does not always mean that the message was
+    delivered; Kapacitor's SMTP test only queues the mail.
+  - The endpoint modules of this collection can also send a test after configuring the
+    endpoint (their O(tick.kapacitor.kapacitor_slack#module:test_alert) option).
+seealso:
+  - module: tick.kapacitor.kapacitor_info
+  - module: tick.kapacitor.kapacitor_topic_handler
+'''
+
+EXAMPLES = r'''
+- name: Send a test alert through Slack's default workspace
+  tick.kapacitor.kapacitor_service_test:
+    kapacitor_url: http://kapacitor.example.com:9092
+    service: slack
+    options:
+      channel: "#ops"
+      message: Kapacitor can reach Slack
+
+- name: Check that Kapacitor can publish to a Kafka cluster
+  tick.kapacitor.kapacitor_service_test:
+    service: kafka
+    options:
+      cluster: default
+      topic: kapacitor-test
+
+- name: Test Telegram without failing the play
+  tick.kapacitor.kapacitor_service_test:
+    service: telegram
+  register: telegram_test
+  ignore_errors: true
+'''
+
+RETURN = r'''
+service:
+  description: The service that was tested.
+  returned: always
+  type: str
+  sample: slack
+success:
+  description: Whether Kapacitor reported the test as successful.
+  returned: unless in check mode
+  type: bool
+  sample: true
+message:
+  description:
+    - Kapacitor's message; empty on success, the error otherwise.
+    - URLs it quotes are shortened to their scheme, host and port, because services put
+      secrets in URL paths (webhook URLs, Telegram's bot token).
+  returned: unless in check mode
+  type: str
+  sample: ""
+kapacitor_version:
+  description: Version of the Kapacitor server, from its C(X-Kapacitor-Version) header.
+  returned: when Kapacitor answered
+  type: str
+  sample: 1.8.3
+'''
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
+    API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
+    scrub, scrub_test_message)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
+    masked_invocation, one_line, secret_values)
+
+SERVICE_NAME = re.compile(r'^[-\w]+$')
+
+
+def available_services(client):
+    try:
+        answer = client.get(API_PREFIX + '/service-tests') or {}
+    except KapacitorError:
+        return []
+    return sorted(s.get('name') for s in answer.get('services') or [] if s.get('name'))
+
+
+def main():
+    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
+    argument_spec.update(
+        service=dict(type='str', required=True),
+        options=dict(type='dict'),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    service = module.params['service']
+    options = module.params['options'] or {}
+    secrets = secret_values(service, options)
+    # Test options are a free-form dict: return the arguments (-vvv's invocation) masked.
+    invocation = masked_invocation(dict(module.params, kind=service))
+    invocation['module_args'].pop('kind')
+    result = {'changed': False, 'service': service, 'invocation': invocation}
+    if not SERVICE_NAME.match(service):
+        module.fail_json(msg='service: %r is not a service name (letters, digits, "-" and "_")'
+                         % service, **result)
+    try:
+        client = KapacitorClient.from_params(module.params)
+        if module.check_mode:
+            client.ping()
+            result['kapacitor_version'] = client.version
+            module.exit_json(skipped=True, msg='service test not sent in check mode', **result)
+        path = '%s/service-tests/%s' % (API_PREFIX, service)
+        try:
+            answer = client.post(path, options) or {}
+        except KapacitorError as exc:
+            if exc.status == 404:
+                known = available_services(client)
+                raise KapacitorError('service: Kapacitor %shas no service test named %r%s' % (
+                    (exc.version + ' ') if exc.version else '', service,
+                    '; it has %s' % ', '.join(known) if known else ''), status=404)
+            raise
+        result['kapacitor_version'] = client.version
+        result['success'] = bool(answer.get('success'))
+        result['message'] = scrub_test_message(one_line(answer.get('message') or ''), secrets)
+    except KapacitorError as exc:
+        result['msg'] = scrub(one_line(exc.message), secrets)
+        module.fail_json(**result)
+    if not result['success']:
+        result['msg'] = 'the %s service test failed: %s' % (
+            service, result['message'] or 'Kapacitor gave no reason')
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

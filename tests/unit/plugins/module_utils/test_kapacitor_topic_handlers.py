@@ -1,0 +1,468 @@
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import json
+
+import pytest
+
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import KapacitorError
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
+    HandlerRun, canonical, diff_options, is_secret_key, masked_invocation, one_line,
+    parse_mode, public_options, secret_values, translate_options, validate_ids)
+
+HANDLERS = '/kapacitor/v1/alerts/topics/ops/handlers'
+
+
+# -- translation and validation ------------------------------------------------------------
+
+def test_post_options_are_translated_to_kapacitor_names_and_nanoseconds():
+    options = translate_options('post', {
+        'url': 'http://127.0.0.1/alerts', 'headers': {'X-Token': 'abc', 'X-Count': 3},
+        'capture_response': 'yes', 'timeout': '1m30s', 'skip-ssl-verification': False})
+    assert options == {
+        'url': 'http://127.0.0.1/alerts', 'headers': {'X-Token': 'abc', 'X-Count': '3'},
+        'capture-response': True, 'timeout': 90 * 10 ** 9, 'skip-ssl-verification': False}
+
+
+def test_post_endpoint_alone_is_enough_but_one_of_url_or_endpoint_is_needed():
+    assert translate_options('post', {'endpoint': 'alerts'}) == {'endpoint': 'alerts'}
+    with pytest.raises(SpecError, match='post handlers need url .* or endpoint'):
+        translate_options('post', {'timeout': '10s'})
+
+
+@pytest.mark.parametrize('timeout, message', [
+    (10, 'is not a duration; write a number with a unit'),
+    ('10 seconds', 'is not a duration'),
+    ('-1s', 'must be zero or longer'),
+    (True, 'is not a duration'),
+])
+def test_post_timeout_must_be_a_go_duration_string(timeout, message):
+    with pytest.raises(SpecError, match=message) as err:
+        translate_options('post', {'url': 'http://x/', 'timeout': timeout})
+    assert str(err.value).startswith('options.timeout (kind post): ')
+
+
+def test_zero_timeout_means_none_and_is_allowed():
+    assert translate_options('post', {'url': 'http://x/', 'timeout': '0'})['timeout'] == 0
+
+
+@pytest.mark.parametrize('given, expected', [
+    ('0644', 420), ('644', 420), ('0o640', 416), ('0600', 384), (420, 420), (0o755, 493),
+])
+def test_log_mode_octal_string_or_int_becomes_decimal(given, expected):
+    assert parse_mode('log', 'mode', given) == expected
+    assert translate_options('log', {'path': '/var/log/a.log', 'mode': given}) == {
+        'path': '/var/log/a.log', 'mode': expected}
+
+
+@pytest.mark.parametrize('mode, message', [
+    ('0444', 'is not writable by its owner'),
+    ('rw-r--r--', 'is not a file mode'),
+    ('0999', 'is not a file mode'),
+    (644, 'is not a file mode'),   # unquoted 644 is decimal: 0o1204, not rw-r--r--
+    (True, 'is not a file mode'),
+    (-1, 'is not a file mode'),
+])
+def test_log_mode_rejects_what_kapacitor_would_misread_or_refuse(mode, message):
+    with pytest.raises(SpecError, match=message):
+        translate_options('log', {'path': '/tmp/a.log', 'mode': mode})
+
+
+@pytest.mark.parametrize('path', ['alerts.log', './alerts.log', '~/alerts.log', ''])
+def test_log_path_must_be_absolute(path):
+    with pytest.raises(SpecError, match='options.path .kind log.: ') as err:
+        translate_options('log', {'path': path})
+    assert len(str(err.value).splitlines()) == 1
+
+
+def test_log_path_is_required():
+    with pytest.raises(SpecError, match='options.path is required for log handlers'):
+        translate_options('log', {'mode': '0644'})
+
+
+@pytest.mark.parametrize('address', ['127.0.0.1:5140', 'logs.example.com:1', '[::1]:65535'])
+def test_tcp_address_host_port(address):
+    assert translate_options('tcp', {'address': address}) == {'address': address}
+
+
+@pytest.mark.parametrize('address, message', [
+    ('127.0.0.1', 'is not host:port'),
+    ('logs.example.com:', 'is not host:port'),
+    (':5140', 'is not host:port'),
+    ('::1:5140', 'is not host:port'),
+    ('host:http', 'is not host:port'),
+    ('host:0', 'not between 1 and 65535'),
+    ('host:70000', 'not between 1 and 65535'),
+])
+def test_tcp_address_without_port_or_host_fails(address, message):
+    with pytest.raises(SpecError, match=message):
+        translate_options('tcp', {'address': address})
+
+
+def test_exec_needs_prog_and_takes_string_args():
+    assert translate_options('exec', {'prog': '/bin/sh', 'args': ['-c', 'cat', 3]}) == {
+        'prog': '/bin/sh', 'args': ['-c', 'cat', '3']}
+    with pytest.raises(SpecError, match='options.prog is required for exec handlers'):
+        translate_options('exec', {'args': ['x']})
+    with pytest.raises(SpecError, match='options.prog .kind exec.: must not be empty'):
+        translate_options('exec', {'prog': ' '})
+    with pytest.raises(SpecError, match=r'options.args\[1\] .kind exec.: '):
+        translate_options('exec', {'prog': '/bin/true', 'args': ['a', {'b': 1}]})
+    with pytest.raises(SpecError, match='is not a list of strings'):
+        translate_options('exec', {'prog': '/bin/true', 'args': '-v'})
+
+
+def test_unknown_option_of_a_validated_kind_names_the_valid_ones():
+    with pytest.raises(SpecError) as err:
+        translate_options('tcp', {'adress': '127.0.0.1:1'})
+    assert str(err.value) == "options: 'adress' is not an option of tcp handlers; use address"
+
+
+def test_the_same_option_twice_is_refused():
+    with pytest.raises(SpecError, match="'capture_response' and 'capture-response' are the same"):
+        translate_options('post', {'url': 'http://x/', 'capture_response': True,
+                                   'capture-response': True})
+
+
+def test_header_values_are_not_echoed_in_errors():
+    with pytest.raises(SpecError) as err:
+        translate_options('post', {'url': 'http://x/', 'headers': {'Authorization': ['CANARY']}})
+    assert 'CANARY' not in str(err.value)
+    assert "'Authorization' must be a string" in str(err.value)
+
+
+def test_unknown_kind_is_refused_before_anything_else():
+    with pytest.raises(SpecError, match="kind: 'email' is not a Kapacitor handler kind; use one of "):
+        translate_options('email', {'to': ['a@example.com']})
+
+
+def test_other_kinds_pass_through_except_known_durations():
+    options = {'channel': '#ops', 'icon-emoji': ':x:', 'extra_thing': [1, {'a': None}]}
+    assert translate_options('slack', options) == options
+    assert translate_options('alerta', {'timeout': '1m', 'resource': 'r'}) == {
+        'timeout': 60 * 10 ** 9, 'resource': 'r'}
+    with pytest.raises(SpecError, match='options.timeout .kind alerta.'):
+        translate_options('alerta', {'timeout': 'soon'})
+
+
+def test_aggregate_needs_a_positive_interval_because_zero_crashes_kapacitord():
+    assert translate_options('aggregate', {'interval': '1m', 'topic': 'summary'}) == {
+        'interval': 60 * 10 ** 9, 'topic': 'summary'}
+    with pytest.raises(SpecError, match='options.interval is required for aggregate handlers'):
+        translate_options('aggregate', {'topic': 'summary'})
+    with pytest.raises(SpecError, match='must be longer than zero'):
+        translate_options('aggregate', {'interval': '0s'})
+
+
+@pytest.mark.parametrize('topic, handler_id', [('ops', 'h1'), ('a:b.c_d-e', 'x.y_z-1'), (u'\u00e9t\u00e9', u'caf\u00e9')])
+def test_ids_kapacitor_accepts(topic, handler_id):
+    validate_ids(topic, handler_id)
+
+
+@pytest.mark.parametrize('topic, handler_id, message', [
+    ('ops topic', 'h', 'topic: '), ('ops/x', 'h', 'topic: '), ('', 'h', 'topic: '),
+    ('ops', 'a:b', 'id: '), ('ops', 'a b', 'id: '), ('ops', '', 'id: '),
+])
+def test_ids_kapacitor_refuses(topic, handler_id, message):
+    with pytest.raises(SpecError, match=message):
+        validate_ids(topic, handler_id)
+
+
+# -- secrets -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('kind, key', [
+    ('hipchat', 'token'), ('servicenow', 'password'), ('pagerduty2', 'routing-key'),
+    ('pagerduty', 'service-key'), ('pushover', 'user-key'), ('bigpanda', 'app-key'),
+    ('victorops', 'routing-key'), ('opsgenie', 'api-key'), ('teams', 'channel-url'),
+    ('slack', 'url'), ('discord', 'url'), ('kafka', 'SASLPassword'), ('bigpanda', 'app_key'),
+    ('victorops', 'routingKey'), ('teams', 'channel_url'), ('mqtt', 'client-secret'),
+])
+def test_secret_option_names(kind, key):
+    assert is_secret_key(kind, key)
+
+
+@pytest.mark.parametrize('kind, key', [
+    ('post', 'url'), ('pushover', 'url'), ('slack', 'channel'), ('discord', 'avatar-url'),
+    ('telegram', 'chat-id'), ('kafka', 'topic'), ('exec', 'prog'),
+])
+def test_ordinary_option_names(kind, key):
+    assert not is_secret_key(kind, key)
+
+
+def test_public_options_show_secrets_only_as_set_or_unset():
+    options = {'url': 'http://peer/x', 'headers': {'Authorization': 'Bearer CANARY-1', 'X-Empty': ''},
+               'timeout': 10}
+    view = public_options('post', options)
+    assert view == {'url': 'http://peer/x', 'headers': {'Authorization': True, 'X-Empty': False},
+                    'timeout': 10}
+    nested = {'details': {'password': 'CANARY-2', 'user': 'u'}, 'links': [{'token': 'CANARY-3'}]}
+    assert public_options('zenoss', nested) == {'details': {'password': True, 'user': 'u'},
+                                                'links': [{'token': True}]}
+    assert 'CANARY' not in json.dumps(view)
+
+
+def test_secret_values_finds_every_secret_string():
+    options = {'headers': {'A': 'CANARY-a', 'B': ''}, 'url': 'http://x',
+               'nested': {'api-key': 'CANARY-b', 'basic-auth': None}}
+    assert sorted(secret_values('post', options)) == ['CANARY-a', 'CANARY-b']
+    assert secret_values('teams', {'channel-url': 'https://hooks/CANARY'}) == ['https://hooks/CANARY']
+    assert secret_values('post', None) == []
+
+
+def test_diff_options_mark_changed_secrets_as_updated():
+    before = {'headers': {'A': 'old', 'B': 'same'}, 'url': 'http://x'}
+    after = {'headers': {'A': 'new', 'B': 'same', 'C': 'added'}, 'url': 'http://y'}
+    assert diff_options('post', after, before) == {
+        'headers': {'A': '<updated>', 'B': '<set>', 'C': '<set>'}, 'url': 'http://y'}
+    assert diff_options('post', before) == {'headers': {'A': '<set>', 'B': '<set>'}, 'url': 'http://x'}
+    assert diff_options('teams', {'channel-url': ''}, {'channel-url': 'x'}) == {'channel-url': '<unset>'}
+
+
+def test_canonical_numbers_like_go_but_bools_apart():
+    assert canonical({'a': 1.0, 'b': [2]}) == canonical({'a': 1, 'b': [2.0]})
+    assert canonical({'a': True}) != canonical({'a': 1})
+    assert canonical(10000000000) == canonical(1e10)
+
+
+def test_one_line_joins_mapstructure_errors():
+    text = ("failed to create handler: failed to decode options into *alert.TCPHandlerConfig: "
+            "1 error(s) decoding:\n\n* '' has invalid keys: adress")
+    expected = ("failed to create handler: failed to decode options into "
+                "*alert.TCPHandlerConfig: 1 error(s) decoding: unknown options: adress")
+    assert one_line(text) == expected
+    # as the client passes it on: already joined into one line
+    assert one_line(' '.join(text.split())) == expected
+    text = ("failed to decode options into *alert.ExecHandlerConfig: 2 error(s) decoding:\n\n"
+            "* 'args[0]' expected type 'string', got unconvertible type 'float64', value: '1'\n"
+            "* 'args[1]' expected type 'string', got unconvertible type 'float64', value: '2'")
+    assert one_line(text) == (
+        "failed to decode options into *alert.ExecHandlerConfig: 2 error(s) decoding: "
+        "'args[0]' expected type 'string', got unconvertible type 'float64', value: '1'; "
+        "'args[1]' expected type 'string', got unconvertible type 'float64', value: '2'")
+    assert one_line('invalid match expression: parser: "a * b"') == 'invalid match expression: parser: "a * b"'
+
+
+def test_masked_invocation_masks_only_secret_option_values():
+    params = {'topic': 'ops', 'kind': 'post', 'kapacitor_url': 'http://k:9092',
+              'options': {'url': 'http://peer/x', 'headers': {'Authorization': 'CANARY'}}}
+    invocation = masked_invocation(params)
+    assert invocation == {'module_args': {
+        'topic': 'ops', 'kind': 'post', 'kapacitor_url': 'http://k:9092',
+        'options': {'url': 'http://peer/x', 'headers': {'Authorization': True}}}}
+    assert params['options']['headers']['Authorization'] == 'CANARY', 'the params stay intact'
+    assert masked_invocation({'kind': None, 'options': None}) == {'module_args': {'kind': None, 'options': None}}
+
+
+# -- the run against a fake Kapacitor ------------------------------------------------------
+
+class FakeKapacitor:
+    """Answers like Kapacitor's topic handler API, and records every request."""
+
+    def __init__(self, handlers=None, version='1.8.3'):
+        self.handlers = copy.deepcopy(handlers or {})  # {(topic, id): spec}
+        self.version = version
+        self.requests = []
+        self.reject = None
+
+    def _key(self, path):
+        parts = path.split('/')
+        return parts[5], parts[7]
+
+    def get(self, path):
+        self.requests.append(('GET', path))
+        key = self._key(path)
+        if key not in self.handlers:
+            raise KapacitorError('404', status=404, kapacitor_message='unknown handler: "%s"' % key[1])
+        return dict(copy.deepcopy(self.handlers[key]), link={'href': path})
+
+    def post(self, path, body):
+        return self.request('POST', path, body)
+
+    def request(self, method, path, body=None):
+        self.requests.append((method, path, json.loads(json.dumps(body))) if body is not None
+                             else (method, path))
+        if self.reject:
+            raise KapacitorError('POST %s: Kapacitor failed with HTTP 500: ...' % path, status=500,
+                                 kapacitor_message=self.reject)
+        if method == 'POST':
+            self.handlers[(path.split('/')[5], body['id'])] = json.loads(json.dumps(body))
+        elif method == 'PUT':
+            self.handlers[self._key(path)] = json.loads(json.dumps(body))
+        elif method == 'DELETE':
+            self.handlers.pop(self._key(path), None)
+
+    def writes(self):
+        return [r for r in self.requests if r[0] != 'GET']
+
+
+def run(fake, check_mode=False, **params):
+    params.setdefault('topic', 'ops')
+    params.setdefault('id', 'h1')
+    params.setdefault('state', 'present')
+    return HandlerRun(fake, params, check_mode=check_mode).run()
+
+
+POST_PARAMS = dict(kind='post', options={'url': 'http://peer/alerts', 'timeout': '10s',
+                                         'headers': {'Authorization': 'Bearer CANARY-hdr'}},
+                   match='level() >= WARNING')
+POST_STORED = {'id': 'h1', 'kind': 'post', 'match': 'level() >= WARNING', 'options': {
+    'url': 'http://peer/alerts', 'timeout': 10000000000,
+    'headers': {'Authorization': 'Bearer CANARY-hdr'}}}
+
+
+def test_missing_handler_is_created_with_post_and_read_back():
+    fake = FakeKapacitor()
+    result = run(fake, **POST_PARAMS)
+    assert result['changed'] is True
+    assert fake.requests == [
+        ('GET', HANDLERS + '/h1'),
+        ('POST', HANDLERS, POST_STORED),
+        ('GET', HANDLERS + '/h1'),
+    ]
+    assert result['handler'] == {'topic': 'ops', 'id': 'h1', 'kind': 'post', 'match': 'level() >= WARNING',
+                                 'options': {'url': 'http://peer/alerts', 'timeout': 10000000000,
+                                             'headers': {'Authorization': True}}}
+    assert result['diff']['before'] == {}
+    assert result['diff']['after']['options']['headers'] == {'Authorization': '<set>'}
+    assert 'CANARY' not in json.dumps(result)
+
+
+def test_same_handler_is_one_get_and_no_write():
+    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    result = run(fake, **POST_PARAMS)
+    assert result['changed'] is False
+    assert fake.requests == [('GET', HANDLERS + '/h1')]
+    assert result['diff']['before'] == result['diff']['after']
+    assert 'CANARY' not in json.dumps(result)
+
+
+def test_handler_stored_by_another_client_with_float_numbers_is_the_same():
+    stored = copy.deepcopy(POST_STORED)
+    stored['options']['timeout'] = 1e10
+    fake = FakeKapacitor({('ops', 'h1'): stored})
+    assert run(fake, **POST_PARAMS)['changed'] is False
+
+
+def test_changed_handler_is_replaced_with_put_and_changed_secret_shows_updated():
+    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    params = copy.deepcopy(POST_PARAMS)
+    params['options']['headers']['Authorization'] = 'Bearer CANARY-new'
+    result = run(fake, **params)
+    assert result['changed'] is True
+    (method, path, body), = fake.writes()
+    assert (method, path) == ('PUT', HANDLERS + '/h1')
+    assert body['options']['headers'] == {'Authorization': 'Bearer CANARY-new'}
+    assert result['diff']['before']['options']['headers'] == {'Authorization': '<set>'}
+    assert result['diff']['after']['options']['headers'] == {'Authorization': '<updated>'}
+    assert 'CANARY' not in json.dumps(result)
+
+
+def test_omitted_options_and_match_mean_none():
+    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    result = run(fake, kind='post', options={'url': 'http://peer/alerts'})
+    assert result['changed'] is True
+    assert fake.writes()[0][2] == {'id': 'h1', 'kind': 'post', 'match': '',
+                                   'options': {'url': 'http://peer/alerts'}}
+
+
+def test_null_options_from_kapacitor_equal_no_options():
+    fake = FakeKapacitor({('ops', 'h1'): {'id': 'h1', 'kind': 'talk', 'options': None, 'match': ''}})
+    assert run(fake, kind='talk')['changed'] is False
+    assert run(fake, kind='talk', options={})['changed'] is False
+
+
+def test_kind_change_is_a_put():
+    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    run(fake, kind='tcp', options={'address': '127.0.0.1:5140'})
+    assert fake.writes() == [('PUT', HANDLERS + '/h1', {
+        'id': 'h1', 'kind': 'tcp', 'options': {'address': '127.0.0.1:5140'}, 'match': ''})]
+
+
+def test_check_mode_predicts_and_never_writes():
+    fake = FakeKapacitor()
+    result = run(fake, check_mode=True, **POST_PARAMS)
+    assert result['changed'] is True
+    assert fake.writes() == []
+    assert result['handler']['options']['timeout'] == 10000000000
+    assert result['handler']['options']['headers'] == {'Authorization': True}
+    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    result = run(fake, check_mode=True, state='absent')
+    assert result['changed'] is True
+    assert fake.writes() == []
+    assert 'CANARY' not in json.dumps(result)
+
+
+def test_absent_deletes_only_an_existing_handler():
+    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    result = run(fake, state='absent')
+    assert result['changed'] is True
+    assert fake.writes() == [('DELETE', HANDLERS + '/h1')]
+    assert result['diff']['after'] == {}
+    assert result['diff']['before']['options']['headers'] == {'Authorization': '<set>'}
+    assert 'CANARY' not in json.dumps(result)
+    result = run(fake, state='absent')
+    assert result['changed'] is False
+    assert fake.writes() == [('DELETE', HANDLERS + '/h1')]
+
+
+def test_bad_options_fail_before_any_request():
+    fake = FakeKapacitor()
+    with pytest.raises(SpecError, match='options.path'):
+        run(fake, kind='log', options={'path': 'relative.log'})
+    with pytest.raises(SpecError, match='kind: is required'):
+        run(fake, options={'path': '/a.log'})
+    with pytest.raises(SpecError, match='id: '):
+        run(fake, id='bad id', kind='talk')
+    assert fake.requests == []
+
+
+def test_kapacitor_rejection_is_one_line_without_secrets():
+    fake = FakeKapacitor()
+    fake.reject = ("failed to create handler: failed to decode options into *x: 1 error(s) decoding:\n\n"
+                   "* 'headers[Authorization]' expected type 'string', value: 'Bearer CANARY-hdr'")
+    with pytest.raises(KapacitorError) as err:
+        run(fake, **POST_PARAMS)
+    message = err.value.message
+    assert message.startswith("handler 'h1' of topic 'ops': Kapacitor failed creating it (HTTP 500): ")
+    assert len(message.splitlines()) == 1
+    assert 'CANARY' not in message
+    assert '********' in message
+
+
+def test_secrets_of_the_stored_handler_are_scrubbed_too():
+    stored = {'id': 'h1', 'kind': 'teams', 'match': '', 'options': {'channel-url': 'https://CANARY-old'}}
+    fake = FakeKapacitor({('ops', 'h1'): stored})
+    fake.reject = 'failed to update handler: cannot replace https://CANARY-old'
+    handler_run = HandlerRun(fake, {'topic': 'ops', 'id': 'h1', 'state': 'present', 'kind': 'teams',
+                                    'options': {'channel-url': 'https://CANARY-new'}})
+    with pytest.raises(KapacitorError) as err:
+        handler_run.run()
+    assert 'CANARY' not in err.value.message
+    assert 'https://CANARY-old' in handler_run.secrets
+
+
+def test_handler_created_concurrently_is_replaced_instead_of_failing():
+    class Racing(FakeKapacitor):
+        def post(self, path, body):
+            # Another run created the handler between our GET and our POST.
+            self.handlers[('ops', 'h1')] = {'id': 'h1', 'kind': 'tcp', 'options': {'address': 'a:1'}, 'match': ''}
+            self.requests.append(('POST', path, body))
+            raise KapacitorError('500', status=500, kapacitor_message=(
+                'failed to create handler: cannot register handler, handler with ID "h1" already exists'))
+    fake = Racing()
+    result = run(fake, kind='tcp', options={'address': 'b:2'})
+    assert result['changed'] is True
+    assert [r[0] for r in fake.requests] == ['GET', 'POST', 'GET', 'PUT', 'GET']
+    assert fake.handlers[('ops', 'h1')]['options'] == {'address': 'b:2'}
+    assert result['diff']['before']['options'] == {'address': 'a:1'}
+    fake = Racing()
+    result = run(fake, kind='tcp', options={'address': 'a:1'})
+    assert result['changed'] is False, 'the other run created exactly what we wanted'
+    assert [r[0] for r in fake.requests] == ['GET', 'POST', 'GET', 'GET']
