@@ -12,7 +12,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 ENV=tests/tooling/ansible-test-env.sh
 PY=3.11
-STAGES="${TICK_STAGES:-changelog sanity units integration system}"
+STAGES="${TICK_STAGES:-changelog docs sanity units integration system}"
 LOGDIR="$REPO/tests/output/logs"
 mkdir -p "$LOGDIR"
 
@@ -87,6 +87,11 @@ for stage in $STAGES; do
     changelog)
       "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check 'antsibull-changelog>=0.26' >&2
       run_stage changelog count_rc "$VENV/bin/antsibull-changelog" lint ;;
+    docs)
+      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check 'antsibull-docs>=2' >&2
+      run_stage docs count_rc bash -c "set -e
+        '$VENV/bin/python' tests/tooling/generate_bulk_docs.py --check
+        cd '$COLLECTION' && antsibull-docs lint-collection-docs --plugin-docs ." ;;
     sanity)
       run_stage sanity count_sanity bash -c "cd '$COLLECTION' && ansible-test sanity --venv --python $PY" ;;
     units)
