@@ -19,7 +19,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, section_path)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
-    SectionRun, diff_view, public_view, scrub)
+    SectionRun, diff_view, not_kapacitor, public_view, scrub)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
 
@@ -114,7 +114,7 @@ class BulkRun:
 
     def converge(self):
         result = {'changed': False, 'endpoints': {}, 'config': {}}
-        before = index_config(self.client.get(API_PREFIX + '/config'))
+        before = index_config(self.read_config())
         for run in self.runs:
             if run.section.name not in before and not run.section.is_list:
                 raise run._unknown_section(self.client.version)
@@ -140,7 +140,7 @@ class BulkRun:
         pruned = self.prune(before) if self.params['prune'] else []
         wrote = wrote or bool(pruned and not self.check_mode)
         if wrote:
-            after = index_config(self.client.get(API_PREFIX + '/config'))
+            after = index_config(self.read_config())
             self.refresh(result, after)
             for label, section, element_before, element_after in self.pruned_changes(pruned, before, after):
                 result['changed'] = True
@@ -157,6 +157,12 @@ class BulkRun:
         if self.module._diff:
             result['diff'] = diffs
         return result
+
+    def read_config(self):
+        config = self.client.get(API_PREFIX + '/config')
+        if not isinstance(config, dict) or not isinstance(config.get('sections'), dict):
+            raise not_kapacitor(self.client, API_PREFIX + '/config')
+        return config
 
     def refresh(self, result, after):
         """Replace predicted configs by what Kapacitor reports after the writes."""

@@ -222,12 +222,16 @@ class SectionRun:
     # -- reading ------------------------------------------------------------------------
     def read(self):
         """Current options of the element, or None if the list element does not exist."""
+        path = element_path(self.section.name, self.element)
         try:
-            element = self.client.get(element_path(self.section.name, self.element))
+            element = self.client.get(path)
         except KapacitorError as exc:
             raise self._read_error(exc)
-        self.redacted = (element or {}).get('redacted') or []
-        return (element or {}).get('options') or {}
+        if not isinstance(element, dict) or not isinstance(element.get('options'), dict):
+            # Some other HTTP server (a wrong port, a proxy's error page in JSON...).
+            raise not_kapacitor(self.client, path)
+        self.redacted = element.get('redacted') or []
+        return element['options']
 
     def _read_error(self, exc):
         msg = exc.kapacitor_message or ''
@@ -403,6 +407,12 @@ class SectionRun:
         answer = answer or {}
         return {'success': bool(answer.get('success')),
                 'message': scrub_test_message(answer.get('message') or '', self.hidden_values())}
+
+
+def not_kapacitor(client, path):
+    return KapacitorError(
+        'GET %s%s: the answer is not a Kapacitor configuration element; is kapacitor_url '
+        'pointing at Kapacitor?' % (client.base_url, path))
 
 
 class ElementMissing(Exception):

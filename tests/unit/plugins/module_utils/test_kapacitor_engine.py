@@ -283,3 +283,16 @@ def test_test_messages_keep_only_the_host_of_quoted_urls():
     assert scrub_test_message(message, []) == 'Post "http://127.0.0.1:1/...": dial tcp 127.0.0.1:1: refused'
     assert scrub_test_message('Post "https://user:pw@host/p": x', []) == 'Post "https://host/...": x'
     assert scrub_test_message('service is not enabled', []) == 'service is not enabled'
+
+
+def test_an_http_server_that_is_not_kapacitor_is_an_error_not_a_change():
+    class NotKapacitor(FakeKapacitor):
+        base_url = 'http://127.0.0.1:8080'
+
+        def get(self, path):
+            self.requests.append(('GET', path))
+            return {'ok': True}
+    fake = NotKapacitor('slack', {})
+    with pytest.raises(KapacitorError, match='is kapacitor_url pointing at Kapacitor'):
+        run(SLACK, fake, channel='#x')
+    assert fake.writes() == []
