@@ -12,7 +12,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 ENV=tests/tooling/ansible-test-env.sh
 PY=3.11
-STAGES="${TICK_STAGES:-changelog docs sanity units integration system}"
+STAGES="${TICK_STAGES:-changelog docs lint sanity units integration system}"
 LOGDIR="$REPO/tests/output/logs"
 mkdir -p "$LOGDIR"
 
@@ -92,6 +92,12 @@ for stage in $STAGES; do
       run_stage docs count_rc bash -c "set -e
         '$VENV/bin/python' tests/tooling/generate_bulk_docs.py --check
         cd '$COLLECTION' && antsibull-docs lint-collection-docs --plugin-docs ." ;;
+    lint)
+      # keep the venv's ansible-core: ansible-lint would otherwise pull the newest
+      core="ansible-core==$("$VENV/bin/python" -c 'import ansible.release as r; print(r.__version__)')"
+      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check ansible-lint "$core" >&2
+      run_stage lint count_rc bash -c "cd '$COLLECTION' && ANSIBLE_COLLECTIONS_PATH='${COLLECTION%/ansible_collections/*}' \
+        ansible-lint --offline --profile production roles examples" ;;
     sanity)
       run_stage sanity count_sanity bash -c "cd '$COLLECTION' && ansible-test sanity --venv --python $PY" ;;
     units)

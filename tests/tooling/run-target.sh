@@ -22,6 +22,6 @@ cat > "$WORK/run.yml" <<PLAY
     - $TARGET
 PLAY
 echo "testhost ansible_connection=local ansible_python_interpreter=$VENV/bin/python" > "$WORK/inventory"
-ANSIBLE_COLLECTIONS_PATH="$WORK/collections" ANSIBLE_ROLES_PATH="$REPO/tests/integration/targets" \
+PATH="$VENV/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$WORK/collections" ANSIBLE_ROLES_PATH="$REPO/tests/integration/targets" \
   "$VENV/bin/ansible-playbook" -i "$WORK/inventory" \
   -e "@$WORK/vars.yml" "$WORK/run.yml" "$@"
