@@ -7,12 +7,15 @@
 #
 #   TICK_STAGES="units integration" scripts/test.sh     run only some stages
 #   TICK_TARGETS="kapacitor_slack" scripts/test.sh      only these integration targets
+#
+# Stage "compat" runs units and integration again on the newest ansible-core (2.21, which
+# needs Python 3.12+; pyenv's 3.12 by default, TICK_NEWEST_PYTHON to change).
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 ENV=tests/tooling/ansible-test-env.sh
 PY=3.11
-STAGES="${TICK_STAGES:-changelog docs lint sanity units integration system}"
+STAGES="${TICK_STAGES:-changelog docs lint sanity units integration system compat}"
 LOGDIR="$REPO/tests/output/logs"
 mkdir -p "$LOGDIR"
 
@@ -113,6 +116,23 @@ for stage in $STAGES; do
       start_stack
       run_stage system count_pytest env TICK_COLLECTIONS_PATH="${COLLECTION%/ansible_collections/*}" \
         "$VENV/bin/python" -m pytest -p no:cacheprovider -v tests/system ;;
+    compat)
+      newest_python="${TICK_NEWEST_PYTHON:-$(ls -d /root/.pyenv/versions/3.12.*/bin/python3.12 2>/dev/null | tail -1)}"
+      newest_env=(env TICK_VENV="$REPO/.venv-core-newest" TICK_PYTHON="${newest_python:-python3.12}"
+                  TICK_ANSIBLE_CORE='ansible-core>=2.21,<2.22'
+                  TICK_BUILD_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/tick-kapacitor/stage-newest")
+      newest_venv="$("${newest_env[@]}" $ENV venv)"
+      "${newest_env[@]}" $ENV bootstrap-pip-standin >/dev/null
+      newest_collection="$("${newest_env[@]}" $ENV stage)"
+      newest_path="$newest_venv/tick-pythons:$newest_venv/bin:$PATH"
+      run_stage units-2.21 count_pytest bash -c \
+        "cd '$newest_collection' && PATH='$newest_path' ansible-test units --venv --python 3.12"
+      start_stack
+      "$VENV/bin/python" tests/stack/stack.py integration-vars \
+        > "$newest_collection/tests/integration/integration_config.yml"
+      # shellcheck disable=SC2086
+      run_stage integ-2.21 count_targets bash -c \
+        "cd '$newest_collection' && PATH='$newest_path' ansible-test integration --venv --python 3.12 ${TICK_TARGETS:-}" ;;
     *) echo "unknown stage $stage" >&2; exit 2 ;;
   esac
 done

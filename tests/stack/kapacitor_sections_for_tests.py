@@ -18,7 +18,7 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections 
 # The element each list section's tests address (httppost endpoints must be in kapacitor.conf).
 ELEMENTS = {'slack': '', 'discord': '', 'kafka': 'default', 'mqtt': 'default', 'httppost': 'alerts'}
 
-# (option, reset value, value A, value B): an option each module can change without enabling
+# (option, value A, value B): an option each module can change without enabling
 # the endpoint, so Kapacitor accepts it whatever else is configured.
 SAMPLE_CHANGES = {
     'alerta': ('environment', 'budget-a', 'budget-b'),
