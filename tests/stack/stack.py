@@ -347,6 +347,8 @@ def main(argv=None):
     up = sub.add_parser('up')
     up.add_argument('--port-offset', type=int, default=int(os.environ.get('TICK_PORT_OFFSET', 0)),
                     help='added to every default port, to run several stacks side by side')
+    up.add_argument('--without', default='', metavar='kafka,mqtt',
+                    help='peers not to start (the demo needs neither)')
     sub.add_parser('down')
     sub.add_parser('status')
     sub.add_parser('integration-vars')
@@ -367,8 +369,11 @@ def main(argv=None):
         stack.down()
         stack.start_receiver(ports['receiver'], ports['receiver_tcp'], ports['receiver_udp'],
                              ports['receiver_smtp'])
-        stack.start_mosquitto(ports['mqtt'])
-        stack.start_kafka(ports['kafka'])
+        without = set(filter(None, args.without.split(',')))
+        if 'mqtt' not in without:
+            stack.start_mosquitto(ports['mqtt'])
+        if 'kafka' not in without:
+            stack.start_kafka(ports['kafka'])
         stack.start_kapacitord('main', ports['kapacitor'])
     elif args.command == 'down':
         stack.down()
