@@ -15,7 +15,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 ENV=tests/tooling/ansible-test-env.sh
 PY=3.11
-STAGES="${TICK_STAGES:-changelog docs lint sanity units integration system compat}"
+STAGES="${TICK_STAGES:-changelog docs lint sanity units molecule integration system compat}"
 LOGDIR="$REPO/tests/output/logs"
 mkdir -p "$LOGDIR"
 
@@ -100,11 +100,14 @@ for stage in $STAGES; do
       core="ansible-core==$("$VENV/bin/python" -c 'import ansible.release as r; print(r.__version__)')"
       "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check ansible-lint "$core" >&2
       run_stage lint count_rc bash -c "cd '$COLLECTION' && ANSIBLE_COLLECTIONS_PATH='${COLLECTION%/ansible_collections/*}' \
-        ansible-lint --offline --profile production roles examples" ;;
+        ansible-lint --offline --profile production roles examples extensions" ;;
     sanity)
       run_stage sanity count_sanity bash -c "cd '$COLLECTION' && ansible-test sanity --venv --python $PY" ;;
     units)
       run_stage units count_pytest bash -c "cd '$COLLECTION' && ansible-test units --venv --python $PY" ;;
+    molecule)
+      run_stage molecule count_rc env TICK_COLLECTIONS_PATH="${COLLECTION%/ansible_collections/*}" \
+        tests/tooling/run-molecule.sh ;;
     integration)
       start_stack
       "$VENV/bin/python" tests/stack/stack.py integration-vars \
