@@ -121,7 +121,12 @@ for stage in $STAGES; do
       run_stage system count_pytest env TICK_COLLECTIONS_PATH="${COLLECTION%/ansible_collections/*}" \
         "$VENV/bin/python" -m pytest -p no:cacheprovider -v tests/system ;;
     compat)
-      newest_python="${TICK_NEWEST_PYTHON:-$(ls -d /root/.pyenv/versions/3.12.*/bin/python3.12 2>/dev/null | tail -1)}"
+      newest_python="${TICK_NEWEST_PYTHON:-}"
+      if [ -z "$newest_python" ]; then
+        for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12.*/bin/python3.12; do
+          [ -x "$candidate" ] && newest_python="$candidate"
+        done
+      fi
       newest_env=(env TICK_VENV="$REPO/.venv-core-newest" TICK_PYTHON="${newest_python:-python3.12}"
                   TICK_ANSIBLE_CORE='ansible-core>=2.21,<2.22'
                   TICK_BUILD_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/tick-kapacitor/stage-newest")

@@ -67,7 +67,7 @@ def test_installed_copy_runs_the_example_playbook(installed, stack_vars):
             '-e', 'slack_webhook_url=%s/packaging/slack' % stack_vars['receiver_url'],
             '-e', 'telegram_api_url=%s/packaging/telegram/bot' % stack_vars['receiver_url']]
     runs = [subprocess.run(args, env=env_for(path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           universal_newlines=True, check=False) for _ in range(2)]
+                           universal_newlines=True, check=False) for _run in range(2)]
     assert runs[0].returncode == 0, runs[0].stdout[-3000:]
     assert 'changed=2' in runs[0].stdout
     assert 'changed=0' in runs[1].stdout and 'failed=0' in runs[1].stdout

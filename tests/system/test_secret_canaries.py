@@ -76,11 +76,11 @@ def tasks_for(mode, kapacitor_url):
         'test_changed': mode == 'failed_test'},
         'register': 'r_bulk', 'ignore_errors': True})
     tasks.append({'ansible.builtin.debug': {'var': 'r_bulk'}})
-    tasks.append({'tick.kapacitor.kapacitor_topic_handler': {
-        'kapacitor_url': url, 'topic': 'canaries', 'id': 'post', 'kind': 'post',
-        'options': {'url': 'http://127.0.0.1:9/hook',
-                    'headers': {'Authorization': canary('topic_handler', 'headers', mode)}}},
-        'register': 'r_handler', 'ignore_errors': True})
+    handler = {'kapacitor_url': url, 'topic': 'canaries', 'id': 'post', 'kind': 'post',
+               'options': {'url': 'http://127.0.0.1:9/hook',
+                           'headers': {'Authorization': canary('topic_handler', 'headers', mode)}}}
+    tasks.append({'tick.kapacitor.kapacitor_topic_handler': handler,
+                  'register': 'r_handler', 'ignore_errors': True})
     tasks.append({'ansible.builtin.debug': {'var': 'r_handler'}})
     tasks.append({'tick.kapacitor.kapacitor_info': {'kapacitor_url': url, 'topics': ['canaries']},
                   'register': 'r_info', 'ignore_errors': True})
