@@ -383,7 +383,7 @@ class Bench:
     def template_conf_base(self, data):
         http_keys = {'bind-address': '"127.0.0.1:%d"' % self.ports['template'], 'log-enabled': 'false',
                      'auth-enabled': 'false', 'https-enabled': 'false'}
-        base = stack_module.KAPACITORD_CONF.split('# httppost endpoints only work')[0]
+        base = stack_module.KAPACITORD_CONF.split('# httppost endpoints only work', maxsplit=1)[0]
         return base.format(data=data, receiver_url=self.recv['url'],
                            http='\n'.join('  %s = %s' % item for item in sorted(http_keys.items())))
 
