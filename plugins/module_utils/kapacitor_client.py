@@ -149,6 +149,15 @@ class KapacitorClient:
     def post(self, path, body):
         return self.request('POST', path, body)
 
+    def service_test(self, service, options):
+        """Kapacitor's service test ("Send Test Alert"); returns {success, message} unmasked.
+
+        Kapacitor answers 200 whether or not the test worked, so success is in the body.
+        """
+        path = '%s/service-tests/%s' % (API_PREFIX, quote(service, safe=''))
+        answer = self.post(path, options or {}) or {}
+        return {'success': bool(answer.get('success')), 'message': answer.get('message') or ''}
+
     def ping(self):
         self.request('GET', API_PREFIX + '/ping')
         return self.version

@@ -19,7 +19,7 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
-    API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, element_path,
+    CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, element_path,
     section_path)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
     SpecError, format_duration, parse_duration)
@@ -403,10 +403,9 @@ class SectionRun:
         if self.section.test_element_option:
             options[self.section.test_element_option] = self.element
         options.update(self.params.get('test_options') or {})
-        answer = self.client.post('%s/service-tests/%s' % (API_PREFIX, self.section.name), options)
-        answer = answer or {}
-        return {'success': bool(answer.get('success')),
-                'message': scrub_test_message(answer.get('message') or '', self.hidden_values())}
+        answer = self.client.service_test(self.section.name, options)
+        answer['message'] = scrub_test_message(answer['message'], self.hidden_values())
+        return answer
 
 
 def not_kapacitor(client, path):

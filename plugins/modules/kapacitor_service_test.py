@@ -161,9 +161,8 @@ def main():
             client.ping()
             result['kapacitor_version'] = client.version
             module.exit_json(skipped=True, msg='service test not sent in check mode', **result)
-        path = '%s/service-tests/%s' % (API_PREFIX, service)
         try:
-            answer = client.post(path, options) or {}
+            answer = client.service_test(service, options)
         except KapacitorError as exc:
             if exc.status == 404:
                 known = available_services(client)
@@ -172,8 +171,8 @@ def main():
                     '; it has %s' % ', '.join(known) if known else ''), status=404)
             raise
         result['kapacitor_version'] = client.version
-        result['success'] = bool(answer.get('success'))
-        result['message'] = scrub_test_message(one_line(answer.get('message') or ''), secrets)
+        result['success'] = answer['success']
+        result['message'] = scrub_test_message(one_line(answer['message']), secrets)
     except KapacitorError as exc:
         result['msg'] = scrub(one_line(exc.message), secrets)
         module.fail_json(**result)

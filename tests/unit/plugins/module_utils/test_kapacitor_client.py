@@ -200,3 +200,11 @@ def test_paths():
     assert element_path('slack', '') == '/kapacitor/v1/config/slack/'
     assert element_path('slack', 'ops') == '/kapacitor/v1/config/slack/ops'
     assert section_path('slack') == '/kapacitor/v1/config/slack'
+
+
+def test_service_test_reads_success_from_the_body(stub):
+    server = stub(200, b'{"success": false, "message": "service is not enabled"}')
+    answer = KapacitorClient(server.url).service_test('slack', {'workspace': 'ops'})
+    assert answer == {'success': False, 'message': 'service is not enabled'}
+    assert server.seen[0]['path'] == '/kapacitor/v1/service-tests/slack'
+    assert json.loads(server.seen[0]['body']) == {'workspace': 'ops'}

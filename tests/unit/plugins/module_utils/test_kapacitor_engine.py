@@ -71,6 +71,11 @@ class FakeKapacitor:
             for name in body['remove']:
                 self.elements.pop(name, None)
 
+    def service_test(self, service, options):
+        """Like KapacitorClient.service_test: a POST whose answer carries success and message."""
+        answer = self.post('/kapacitor/v1/service-tests/%s' % service, options) or {}
+        return {'success': bool(answer.get('success')), 'message': answer.get('message') or ''}
+
     def writes(self):
         return [r for r in self.requests if r[0] != 'GET']
 
