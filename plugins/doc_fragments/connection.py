@@ -58,7 +58,9 @@ options:
     type: path
   request_timeout:
     description:
-      - Seconds to wait for each answer from Kapacitor.
+      - Seconds each whole request to Kapacitor (connecting, sending, and reading the
+        whole answer) may take. A server that answers slowly, byte by byte, cannot hold a
+        task longer than this.
       - If not set, the environment variable E(KAPACITOR_REQUEST_TIMEOUT) is used.
     type: float
     default: 10
