@@ -22,14 +22,15 @@ __metaclass__ = type
 
 import posixpath
 import re
+import unicodedata
 
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, KapacitorError)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
-    SECRET_SET, SECRET_UNSET, SECRET_UPDATED, is_set, scrub)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
+    SECRET_SET, SECRET_UNSET, SECRET_UPDATED, is_set, mask_url, public_options, scrub, secret_values, walk)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
     SpecError, parse_duration)
 
@@ -41,31 +42,13 @@ KINDS = (
     'zenoss',
 )
 
-# Handler kinds whose URL options are webhook URLs: the URL itself is the credential.
-WEBHOOK_KINDS = ('discord', 'slack', 'talk', 'teams')
-
-# Option names holding secrets, compared without "-" and "_" and in lower case, so that the
-# names of handler options (routing-key), service tests (app_key, routingKey) and nested
-# objects (SASLPassword) all match.
-_SECRET_WORDS = ('token', 'password', 'passwd', 'secret', 'routingkey', 'servicekey', 'apikey',
-                 'appkey', 'userkey', 'community', 'credential')
-# Options whose every value is a secret (HTTP headers carry Authorization and API keys).
-_SECRET_MAPS = ('headers',)
-
-HANDLER_ID = re.compile(r'^(?:[-._0-9]|[^\W\d_])+$', re.UNICODE)
-TOPIC_ID = re.compile(r'^(?:[-:._0-9]|[^\W\d_])+$', re.UNICODE)
+# Kapacitor's own checks (services/alert/dao.go): ^[-\._\p{L}0-9]+$ for handler ids, ":" too for
+# topics. Go's "$" is the end of the text; Python's would accept a trailing newline, and Python's
+# \w also takes digits and letter-like numbers Go's \p{L} does not: each character is checked.
+HANDLER_ID_PUNCTUATION = '-._'
+TOPIC_ID_PUNCTUATION = '-:._'
 _HOST_PORT = re.compile(r'^(?:\[(?P<ipv6>[0-9A-Fa-f:.%\w]+)\]|(?P<host>[^\s:\[\]/]+)):(?P<port>[0-9]+)$')
 _OCTAL_MODE = re.compile(r'^(?:0o?)?([0-7]{3,4})$')
-
-
-def is_secret_key(kind, key):
-    """Whether an option (or nested key) of a handler of ``kind`` holds a secret."""
-    if not isinstance(key, str):
-        return False
-    squashed = key.replace('-', '').replace('_', '').lower()
-    if any(word in squashed for word in _SECRET_WORDS):
-        return True
-    return kind in WEBHOOK_KINDS and squashed.endswith('url') and 'avatar' not in squashed
 
 
 # -- validation and translation ------------------------------------------------------------
@@ -281,63 +264,27 @@ def translate_options(kind, options):
     return out
 
 
+def _kapacitor_id(value, punctuation):
+    return bool(value) and all(
+        char in punctuation or '0' <= char <= '9' or unicodedata.category(char).startswith('L') for char in value)
+
+
+def _check_id(option, value, punctuation, allowed):
+    if not isinstance(value, str) or not _kapacitor_id(value, punctuation):
+        raise SpecError('%s: %r is not %s Kapacitor accepts (letters, digits 0-9, %s)' % (
+            option, value, 'a topic name' if option == 'topic' else 'a handler id', allowed))
+
+
 def validate_ids(topic, handler_id=None):
-    if not isinstance(topic, str) or not TOPIC_ID.match(topic):
-        raise SpecError('topic: %r is not a topic name Kapacitor accepts (letters, digits, "-", '
-                        '":", "." and "_")' % (topic,))
-    if handler_id is not None and (not isinstance(handler_id, str) or not HANDLER_ID.match(handler_id)):
-        raise SpecError('id: %r is not a handler id Kapacitor accepts (letters, digits, "-", '
-                        '"." and "_")' % (handler_id,))
+    _check_id('topic', topic, TOPIC_ID_PUNCTUATION, '"-", ":", "." and "_"')
+    if handler_id is not None:
+        _check_id('id', handler_id, HANDLER_ID_PUNCTUATION, '"-", "." and "_"')
 
 
 # -- masking -------------------------------------------------------------------------------
+# The rules (which options are secrets, URL parts, every escaped form) live in kapacitor_secrets.
 
-def _walk(kind, value, on_secret, path=(), secret=False):
-    """Copy of ``value`` with ``on_secret(path, value)`` applied to every secret (sub)value."""
-    if secret:
-        return on_secret(path, value)
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key in _SECRET_MAPS and isinstance(item, dict):
-                out[key] = dict((name, on_secret(path + (key, name), v)) for name, v in item.items())
-            else:
-                out[key] = _walk(kind, item, on_secret, path + (key,), is_secret_key(kind, key))
-        return out
-    if isinstance(value, list):
-        return [_walk(kind, item, on_secret, path + (index,)) for index, item in enumerate(value)]
-    return value
-
-
-def public_options(kind, options):
-    """Options for output: every secret replaced by true (set) or false (unset)."""
-    return _walk(kind, options or {}, lambda path, value: is_set(value))
-
-
-def masked_invocation(params):
-    """The module's arguments as Ansible returns them (``invocation``), options masked."""
-    args = dict(params)
-    if isinstance(args.get('options'), dict):
-        args['options'] = public_options(args.get('kind'), args['options'])
-    return {'module_args': args}
-
-
-def _strings(value):
-    if isinstance(value, str):
-        return [value] if value else []
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    return []
-
-
-def secret_values(kind, options):
-    """Every secret string in the options, to scrub from messages and to hide from Ansible."""
-    found = []
-    if isinstance(options, dict):
-        _walk(kind, options, lambda path, value: found.extend(_strings(value)))
-    return found
+_walk = walk
 
 
 def diff_options(kind, options, before=None):
@@ -349,7 +296,7 @@ def diff_options(kind, options, before=None):
         old[path] = value
         return value
     if isinstance(before, dict):
-        _walk(kind, before, remember)
+        walk(kind, before, remember, on_url=remember)
 
     def mask(path, value):
         if not is_set(value):
@@ -357,7 +304,15 @@ def diff_options(kind, options, before=None):
         if path in old and is_set(old[path]) and canonical(old[path]) != canonical(value):
             return SECRET_UPDATED
         return SECRET_SET
-    return _walk(kind, options or {}, mask)
+
+    def url(path, value):
+        masked = mask_url(value)
+        previous = old.get(path)
+        # Only a secret part changed: the masked URLs look alike, so say which is new.
+        if masked != value and isinstance(previous, str) and previous != value and mask_url(previous) == masked:
+            return mask_url(value, SECRET_UPDATED)
+        return masked
+    return walk(kind, options or {}, mask, on_url=url)
 
 
 # -- comparison ----------------------------------------------------------------------------
@@ -445,11 +400,15 @@ def one_line(text):
 
 def list_handlers(client, topic):
     """Every handler of a topic, masked; ``[]`` for a topic without handlers."""
-    answer = client.get(handlers_path(topic)) or {}
-    return [public_handler(topic, h) for h in answer.get('handlers') or []]
+    answer = client.get(handlers_path(topic), expect={'handlers': (list, type(None))})
+    return [public_handler(topic, h) for h in answer['handlers'] or [] if isinstance(h, dict)]
 
 
 # -- the run -------------------------------------------------------------------------------
+
+# What Kapacitor answers for one handler (GET, and the POST and PUT that write it).
+HANDLER_SHAPE = {'id': str, 'kind': str, 'options': (dict, type(None))}
+
 
 class HandlerRun:
     """Converges one handler of one topic."""
@@ -484,7 +443,7 @@ class HandlerRun:
 
     def read(self):
         try:
-            return self.client.get(handler_path(self.topic, self.id))
+            return self.client.get(handler_path(self.topic, self.id), expect=HANDLER_SHAPE)
         except KapacitorError as exc:
             if exc.status == 404 and (exc.kapacitor_message or '').startswith('unknown handler'):
                 return None
@@ -496,8 +455,10 @@ class HandlerRun:
             text = exc.message
         else:
             text = '%s: Kapacitor failed %s it (HTTP %s): %s' % (self.describe(), doing, exc.status, detail)
-        return KapacitorError(scrub(text, self.secrets), status=exc.status,
-                              kapacitor_message=exc.kapacitor_message, version=exc.version)
+        error = KapacitorError(scrub(text, self.secrets), status=exc.status,
+                               kapacitor_message=exc.kapacitor_message, version=exc.version)
+        error.changed = getattr(exc, 'maybe_applied', False) or getattr(exc, 'changed', False)
+        return error
 
     def run(self):
         current = self.read()
@@ -516,8 +477,9 @@ class HandlerRun:
                 current = self._create(wanted)
             else:
                 self._replace(wanted)
-            after = self.read() or wanted
-            changed = current is None or canonical(spec_of(current)) != canonical(spec_of(wanted))
+            # Changed even when a concurrent run created exactly this handler: it did not exist
+            # when this run started.
+            after = self._verify(self.read())
         elif not changed:
             after = current
         return {
@@ -527,14 +489,42 @@ class HandlerRun:
                      'after': diff_handler(after, current)},
         }
 
+    def _holds(self, handler):
+        return handler is not None and canonical(spec_of(handler)) == canonical(spec_of(self.desired()))
+
+    def _verify(self, after):
+        """The handler read back after a write holds what was asked, or is replaced once more
+        (another run or admin may have replaced it meanwhile); returns it."""
+        if self._holds(after):
+            return after
+        self._replace(self.desired())
+        after = self.read()
+        if not self._holds(after):
+            raise KapacitorError('%s: the write did not stick: Kapacitor acknowledged it, but reading it back '
+                                 'twice showed another handler (another run or admin writing it at the same '
+                                 'time?); run again' % self.describe())
+        return after
+
+    def _lost_answer(self, exc, doing):
+        """A write whose answer was lost may have landed: look before failing."""
+        if not getattr(exc, 'maybe_applied', False):
+            raise self._error(exc, doing)
+        try:
+            now = self.read()
+        except KapacitorError:
+            raise self._error(exc, doing)
+        if not self._holds(now):
+            raise self._error(exc, doing)
+
     def _create(self, wanted):
         """POST the handler; returns None, or the handler that someone created meanwhile."""
         try:
-            self.client.post(handlers_path(self.topic), wanted)
+            self.client.post(handlers_path(self.topic), wanted, expect=HANDLER_SHAPE)
             return None
         except KapacitorError as exc:
             if 'already exists' not in (exc.kapacitor_message or ''):
-                raise self._error(exc, 'creating')
+                self._lost_answer(exc, 'creating')
+                return None
             # Created between our read and our POST (a concurrent run): replace it instead.
             current = self.read()
             if current is None:
@@ -546,9 +536,9 @@ class HandlerRun:
 
     def _replace(self, wanted):
         try:
-            self.client.request('PUT', handler_path(self.topic, self.id), wanted)
+            self.client.request('PUT', handler_path(self.topic, self.id), wanted, expect=HANDLER_SHAPE)
         except KapacitorError as exc:
-            raise self._error(exc, 'updating')
+            self._lost_answer(exc, 'updating')
 
     def _absent(self, current):
         result = {'changed': current is not None, 'handler': {},
@@ -557,5 +547,6 @@ class HandlerRun:
             try:
                 self.client.request('DELETE', handler_path(self.topic, self.id))
             except KapacitorError as exc:
-                raise self._error(exc, 'deleting')
+                if not getattr(exc, 'maybe_applied', False) or self.read() is not None:
+                    raise self._error(exc, 'deleting')
         return result

@@ -39,10 +39,16 @@ options:
         C(GET /kapacitor/v1/service-tests/<service>) for the options of each service.
       - Some services need options to test anything, for example V(kafka) its C(cluster)
         and V(mqtt) a C(topic).
-      - Values of options whose names contain C(token), C(password), C(secret), C(key) words
-        such as C(app_key) or C(routingKey), C(url) options of webhook services (V(slack),
-        V(teams), V(discord), V(talk)), and every value of C(headers) are treated as secrets
-        and never shown.
+      - "What is treated as secret, never shown (in the returned C(invocation), RV(message) and
+        error messages) in any form (as given, Go-quoted, JSON-escaped, URL-encoded):"
+      - "Values of options whose names contain C(token), C(password), C(passwd), C(secret),
+        C(credential), C(community) or the key words C(api_key), C(app_key), C(routing_key),
+        C(service_key), C(user_key) (ignoring case, C(-) and C(_): C(routingKey) too), also
+        inside nested mappings and lists."
+      - "C(url) options of webhook services (V(slack), V(teams), V(discord), V(talk)) as a whole,
+        and every value of C(headers) (V(httppost): C(Authorization), API keys)."
+      - "In other URL options (V(httppost)'s C(url), ...), the password of the userinfo, every
+        query value and the fragment; they are shown with those parts masked."
     type: dict
 attributes:
   check_mode:
@@ -106,6 +112,10 @@ message:
     - Kapacitor's message; empty on success, the error otherwise.
     - URLs it quotes are shortened to their scheme, host and port, because services put
       secrets in URL paths (webhook URLs, Telegram's bot token).
+    - 'What the service''s peer answered (the body in C(failed to understand Slack response.
+      code: 404 content: ...), Telegram''s description, OpsGenie''s and PagerDuty''s messages,
+      Sensu''s socket answer) is replaced by C(<response content hidden>): a peer may echo
+      the request, and with it the webhook path or token Kapacitor keeps. The status stays.'
   returned: unless in check mode
   type: str
   sample: ""
@@ -118,24 +128,23 @@ kapacitor_version:
 
 import re
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
-    scrub, scrub_test_message)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
-    masked_invocation, one_line, secret_values)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import KapacitorModule
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
+    masked_invocation, scrub, scrub_test_message, test_option_secrets)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import one_line
 
-SERVICE_NAME = re.compile(r'^[-\w]+$')
+# Matched whole (fullmatch): with match and "$", 'slack\n' would pass.
+SERVICE_NAME = re.compile(r'[-\w]+', re.ASCII)
 
 
 def available_services(client):
     try:
-        answer = client.get(API_PREFIX + '/service-tests') or {}
+        answer = client.get(API_PREFIX + '/service-tests', expect={'services': list})
     except KapacitorError:
         return []
-    return sorted(s.get('name') for s in answer.get('services') or [] if s.get('name'))
+    return sorted(s['name'] for s in answer['services'] if isinstance(s, dict) and isinstance(s.get('name'), str))
 
 
 def main():
@@ -144,15 +153,14 @@ def main():
         service=dict(type='str', required=True),
         options=dict(type='dict'),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = KapacitorModule(argument_spec)
     service = module.params['service']
     options = module.params['options'] or {}
-    secrets = secret_values(service, options)
+    secrets = test_option_secrets(service, options)
     # Test options are a free-form dict: return the arguments (-vvv's invocation) masked.
-    invocation = masked_invocation(dict(module.params, kind=service))
-    invocation['module_args'].pop('kind')
+    invocation = masked_invocation(module.params, kind_key='service')
     result = {'changed': False, 'service': service, 'invocation': invocation}
-    if not SERVICE_NAME.match(service):
+    if not SERVICE_NAME.fullmatch(service):
         module.fail_json(msg='service: %r is not a service name (letters, digits, "-" and "_")'
                          % service, **result)
     try:

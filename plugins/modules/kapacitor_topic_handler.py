@@ -33,12 +33,14 @@ options:
     description:
       - Alert topic the handler belongs to. Kapacitor creates the topic with its first handler
         or its first alert.
-      - Letters, digits, C(-), C(:), C(.) and C(_).
+      - Letters, digits C(0-9), C(-), C(:), C(.) and C(_), as Kapacitor checks it; anything else
+        (a space, a trailing newline) fails before any request.
     type: str
     required: true
   id:
     description:
-      - Id of the handler within its topic. Letters, digits, C(-), C(.) and C(_).
+      - Id of the handler within its topic. Letters, digits C(0-9), C(-), C(.) and C(_), as
+        Kapacitor checks it; anything else (a space, a trailing newline) fails before any request.
     type: str
     required: true
   kind:
@@ -81,10 +83,22 @@ options:
         V(slack), C(chat-id) for V(telegram), C(routing-key) for V(pagerduty2), C(cluster)
         and C(topic) for V(kafka). The C(timeout) of V(alerta) is a duration such as V(10s).
         Kapacitor itself checks them and names the wrong one.
-      - Values of options whose names contain C(token), C(password), C(secret), C(api-key),
-        C(app-key), C(routing-key), C(service-key), C(user-key) or C(community), URL options of
-        V(slack), V(teams), V(discord) and V(talk) handlers (webhook URLs), and every value of
-        C(headers) are secrets. They are never shown, see RV(handler).
+      - "What is treated as secret, never shown (see RV(handler)) nor written into messages,
+        in any form (as given, Go-quoted, JSON-escaped, URL-encoded):"
+      - "Values of options whose names contain C(token), C(password), C(passwd), C(secret),
+        C(credential), C(api-key), C(app-key), C(routing-key), C(service-key), C(user-key) or
+        C(community) (ignoring case, C(-) and C(_)), of any kind, also inside nested mappings
+        and lists."
+      - "The URL options of V(slack), V(teams), V(discord) and V(talk) handlers (C(url),
+        C(workspace-url)..., not C(avatar-url)): webhook URLs are credentials as a whole."
+      - "Every value of C(headers) (V(post): C(Authorization), API keys) and of Kafka's
+        C(sasl-extensions) and C(sasl-oauth-parameters) mappings."
+      - "In other URL options (the C(url) of V(post) and V(alerta) handlers, ...), the password
+        of the userinfo, every query value and the fragment: such URLs are shown with those
+        parts masked, for example V(https://hooks.example.com/x?token=********)."
+      - "V(kafka) handler options (C(cluster), C(topic), C(template), C(disablePartitionById),
+        C(partitionAlgorithm)) hold no secrets; Kafka's credentials are configured with
+        M(tick.kapacitor.kapacitor_kafka)."
     type: dict
   match:
     description:
@@ -108,8 +122,9 @@ notes:
     Kapacitor runs, which is not necessarily the host this module runs on.
   - Handlers of service kinds (V(slack), V(kafka), ...) only send when the service is enabled
     in Kapacitor's configuration.
-  - The C(url) of V(post) handlers is shown in output; keep credentials in C(headers), which
-    are masked, or in an C([[httppost]]) endpoint.
+  - The C(url) of V(post) handlers is shown in output with its password, query values and
+    fragment masked; its path is shown. Keep credentials in C(headers), which are masked, in
+    the URL's query, or in an C([[httppost]]) endpoint.
   - Ansible writes every module's arguments to the managed node's system log, and it cannot
     know which values of the free-form O(options) are secrets. Set C(no_log=true) on the task
     (or C(no_target_syslog)) if that log must not contain them; the module's own output masks
@@ -231,14 +246,13 @@ kapacitor_version:
   sample: 1.8.3
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import scrub
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import KapacitorModule
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
+    masked_invocation, scrub, secret_values)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
-    HandlerRun, masked_invocation, secret_values)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import HandlerRun
 
 
 def main():
@@ -253,7 +267,7 @@ def main():
         match=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = KapacitorModule(argument_spec)
     # Handler options are a free-form dict, so Ansible cannot know which values are secret:
     # the arguments the module returns (-vvv's invocation) are masked like its output.
     invocation = masked_invocation(module.params)
@@ -272,6 +286,7 @@ def main():
     except KapacitorError as exc:
         if run is not None:
             secrets = secrets + run.secrets
+        result['changed'] = result['changed'] or getattr(exc, 'changed', False)
         result['msg'] = scrub(exc.message, secrets)
         module.fail_json(**result)
     module.exit_json(**result)

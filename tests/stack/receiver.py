@@ -8,6 +8,9 @@
   handler's ``url`` at ``http://127.0.0.1:<port>/<anything>``. Any request is recorded and
   answered 200 ``{"ok": true}`` (what Slack and Telegram expect), unless its path contains
   ``/_status/<code>/``: then it is answered with that code, so tests can make an endpoint fail.
+  A path containing ``/_echo/<code>/`` is answered with that code and a text body echoing the
+  request line, as web frameworks do ("Cannot POST /services/T000/B000/<webhook secret>"), so
+  tests can check that an echoed secret never reaches a task's output.
 * TCP (``--tcp-port``): newline-delimited messages, like Sensu's client socket and Kapacitor's
   tcp handler; each line is recorded (kind ``tcp``).
 * UDP (``--udp-port``): datagrams such as SNMP traps, recorded base64-encoded (kind ``udp``).
@@ -37,6 +40,7 @@ from urllib.parse import parse_qs, urlsplit
 RECORDS = []
 LOCK = threading.Lock()
 STATUS_IN_PATH = re.compile(r'/_status/(\d{3})(?:/|$)')
+ECHO_IN_PATH = re.compile(r'/_echo/(\d{3})(?:/|$)')
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -88,6 +92,15 @@ class Handler(BaseHTTPRequestHandler):
                          if r.get('path', '').startswith(prefix) and (not kind or r['kind'] == kind)]
             return self._reply(200, {'requests': found})
         self._record()
+        match = ECHO_IN_PATH.search(url.path)
+        if match:
+            body = ('Cannot %s %s' % (self.command, self.path)).encode('utf-8')
+            self.send_response(int(match.group(1)))
+            self.send_header('Content-Type', 'text/html; charset=utf-8')
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
         match = STATUS_IN_PATH.search(url.path)
         if match:
             status = int(match.group(1))

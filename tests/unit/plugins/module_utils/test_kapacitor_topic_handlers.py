@@ -14,8 +14,9 @@ import pytest
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import KapacitorError
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
-    HandlerRun, canonical, diff_options, is_secret_key, masked_invocation, one_line,
-    parse_mode, public_options, secret_values, translate_options, validate_ids)
+    HandlerRun, canonical, diff_options, one_line, parse_mode, translate_options, validate_ids)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
+    is_secret_key, masked_invocation, public_options, secret_values)
 
 HANDLERS = '/kapacitor/v1/alerts/topics/ops/handlers'
 
@@ -275,17 +276,17 @@ class FakeKapacitor:
         parts = path.split('/')
         return parts[5], parts[7]
 
-    def get(self, path):
+    def get(self, path, expect=None):
         self.requests.append(('GET', path))
         key = self._key(path)
         if key not in self.handlers:
             raise KapacitorError('404', status=404, kapacitor_message='unknown handler: "%s"' % key[1])
         return dict(copy.deepcopy(self.handlers[key]), link={'href': path})
 
-    def post(self, path, body):
+    def post(self, path, body, expect=None):
         return self.request('POST', path, body)
 
-    def request(self, method, path, body=None):
+    def request(self, method, path, body=None, expect=None):
         self.requests.append((method, path, json.loads(json.dumps(body))) if body is not None
                              else (method, path))
         if self.reject:
@@ -450,7 +451,7 @@ def test_secrets_of_the_stored_handler_are_scrubbed_too():
 
 def test_handler_created_concurrently_is_replaced_instead_of_failing():
     class Racing(FakeKapacitor):
-        def post(self, path, body):
+        def post(self, path, body, expect=None):
             # Another run created the handler between our GET and our POST.
             self.handlers[('ops', 'h1')] = {'id': 'h1', 'kind': 'tcp', 'options': {'address': 'a:1'}, 'match': ''}
             self.requests.append(('POST', path, body))
@@ -464,5 +465,51 @@ def test_handler_created_concurrently_is_replaced_instead_of_failing():
     assert result['diff']['before']['options'] == {'address': 'a:1'}
     fake = Racing()
     result = run(fake, kind='tcp', options={'address': 'a:1'})
-    assert result['changed'] is False, 'the other run created exactly what we wanted'
+    assert result['changed'] is True, 'the handler did not exist when the run started; it does now'
     assert [r[0] for r in fake.requests] == ['GET', 'POST', 'GET', 'GET']
+
+
+# -- issue 12: ids matched whole, secrets in URLs and in escaped forms ----------------------
+
+@pytest.mark.parametrize('topic, handler_id, message', [
+    ('ops\n', 'h', 'topic: '), ('ops', 'h\n', 'id: '), ('ops', 'h\r\n', 'id: '),
+    ('ops', u'h\u00b2', 'id: '), ('ops', u'h\u0663', 'id: '),  # not \p{L} nor 0-9 for Go
+])
+def test_ids_are_matched_whole_like_go(topic, handler_id, message):
+    with pytest.raises(SpecError, match=message):
+        validate_ids(topic, handler_id)
+
+
+def test_post_url_is_shown_with_its_secret_parts_masked():
+    options = {'url': 'https://bot:CNRYpw@hooks.example.com/x?token=CNRYtok&team=ops', 'timeout': 1}
+    assert public_options('post', options) == {
+        'url': 'https://bot:********@hooks.example.com/x?token=********&team=********', 'timeout': 1}
+    assert 'CNRYtok' in secret_values('post', options) and 'CNRYpw' in secret_values('post', options)
+    invocation = masked_invocation({'kind': 'post', 'options': options})
+    assert 'CNRY' not in json.dumps(invocation)
+    assert diff_options('post', options) == public_options('post', options)
+    newer = dict(options, url=options['url'].replace('CNRYtok', 'CNRYtok2'))
+    assert diff_options('post', newer, options)['url'] == (
+        'https://bot:<updated>@hooks.example.com/x?token=<updated>&team=<updated>')
+
+
+def test_kafka_sasl_maps_are_secrets_as_a_whole():
+    view = public_options('kafka', {'sasl-extensions': {'a': 'CNRY1'}, 'sasl_oauth_parameters': {'b': 'CNRY2'}})
+    assert view == {'sasl-extensions': {'a': True}, 'sasl_oauth_parameters': {'b': True}}
+
+
+def test_post_handler_with_a_token_url_never_shows_it():
+    fake = FakeKapacitor()
+    result = run(fake, kind='post', options={'url': 'http://peer/alerts?token=CNRYtok'})
+    assert fake.writes()[0][2]['options']['url'] == 'http://peer/alerts?token=CNRYtok'
+    assert result['handler']['options']['url'] == 'http://peer/alerts?token=********'
+    assert 'CNRY' not in json.dumps(result)
+
+
+def test_go_quoted_secret_in_a_kapacitor_rejection_is_masked():
+    fake = FakeKapacitor()
+    secret = 'Bearer CNRY\n"q\u00e9'
+    fake.reject = 'failed to create handler: bad header value "Bearer CNRY\\n\\"q\\u00e9" (%s)' % json.dumps(secret)
+    with pytest.raises(KapacitorError) as err:
+        run(fake, kind='post', options={'url': 'http://peer/x', 'headers': {'Authorization': secret}})
+    assert 'CNRY' not in err.value.message
