@@ -16,16 +16,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import AnsibleModule
+import math
+import re
+
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     CONNECTION_ARGUMENT_SPEC, KapacitorClient)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
-    ENDPOINT_ARGUMENT_SPEC, ElementMissing, SectionRun, execute)
+    ENDPOINT_ARGUMENT_SPEC, ElementMissing, KapacitorModule, SectionRun, execute, hide)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
-    Option, Section, SpecError, format_duration, parse_duration)
+    ELEMENT_NAME, Option, Section, SpecError, format_duration, parse_duration)
 
 # Element keys of Kapacitor's list sections (server/config.go, v1.8.3).
 LIST_SECTION_KEYS = {
@@ -60,11 +62,39 @@ def infer_kind(current, desired=None):
     return 'str'
 
 
+# Option names that hold secrets in any section: Go field names (SASLPassword) and Kapacitor's
+# names (api-key, http-shared-secret) alike. ssl-key is a file path, not a secret.
+_SECRET_NAME = re.compile(r'(?:password|token|secret|key)\Z', re.I)
+_PATH_NAME = re.compile(r'ssl[-_]?key\Z', re.I)
+
+
+def is_secret_name(api_name):
+    return bool(_SECRET_NAME.search(api_name)) and not _PATH_NAME.search(api_name)
+
+
+def _reject_non_finite(name, value):
+    """NaN and infinities have no JSON form: json.dumps would send NaN, which Kapacitor refuses."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise SpecError('%s: %r is not a number Kapacitor can store (JSON has no NaN or infinity)' % (name, value))
+    if isinstance(value, list):
+        for item in value:
+            _reject_non_finite(name, item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _reject_non_finite(name, item)
+
+
+def _shown(opt, value):
+    """A value as an error may quote it: never a secret's."""
+    return 'the value given' if opt.secret else repr(value)
+
+
 def coerce(opt, value):
     """Check a free-form value against the option's kind; returns what Kapacitor should get."""
     name = opt.name
     if value is None:
         raise SpecError('%s: null is not a value; use state=absent or give a value' % name)
+    _reject_non_finite(name, value)
     if opt.kind == 'bool':
         if isinstance(value, bool):
             return value
@@ -73,36 +103,71 @@ def coerce(opt, value):
             return True
         if text in BOOLEANS_FALSE:
             return False
-        raise SpecError('%s: %r is not a boolean' % (name, value))
+        raise SpecError('%s: %s is not a boolean' % (name, _shown(opt, value)))
     if opt.kind == 'int':
-        if isinstance(value, bool):
-            raise SpecError('%s: %r is not a whole number' % (name, value))
+        if isinstance(value, bool) or isinstance(value, (list, dict)):
+            raise SpecError('%s: %s is not a whole number' % (name, _shown(opt, value)))
         if isinstance(value, float):
             if value != int(value):
                 # Kapacitor would truncate it, then fail on every later request.
                 raise SpecError('%s: %r is not a whole number' % (name, value))
-            return int(value)
+            return opt.check_int_range(int(value), shown=repr(value))
         if isinstance(value, str):
             try:
-                return int(value.strip())
+                number = int(value.strip())
             except ValueError:
-                raise SpecError('%s: %r is not a whole number' % (name, value))
-        return value
+                raise SpecError('%s: %s is not a whole number' % (name, _shown(opt, value)))
+            return opt.check_int_range(number)
+        return opt.check_int_range(value)
     if opt.kind == 'list':
         if not isinstance(value, list):
-            raise SpecError('%s: %r is not a list' % (name, value))
+            raise SpecError('%s: %s is not a list' % (name, _shown(opt, value)))
         return value
     if opt.kind == 'dict':
         if not isinstance(value, dict):
-            raise SpecError('%s: %r is not a dictionary' % (name, value))
-        return value
+            raise SpecError('%s: %s is not a dictionary' % (name, _shown(opt, value)))
+        return opt.validate(value)
     if not isinstance(value, str):
-        raise SpecError('%s: %r is not a string' % (name, value))
+        raise SpecError('%s: %s is not a string' % (name, _shown(opt, value)))
     return opt.validate(value)
 
 
+def _like(declared, secret, redacted, api_name, parent=None):
+    """A copy of a declared option under Kapacitor's names, with its kind and bounds."""
+    return Option(declared.kind, secret=secret, redacted=redacted, api_name=api_name, parent=parent,
+                  dict_numbers=declared.dict_numbers, go_type=declared.go_type, minimum=declared.minimum,
+                  maximum=declared.maximum, bound=declared.bound, negative=declared.negative)
+
+
+def _inferred(kind, secret, redacted, api_name, parent=None):
+    # Kapacitor decides what a duration this collection does not know may be.
+    return Option(kind, secret=secret, redacted=redacted, api_name=api_name, parent=parent,
+                  negative=kind == 'duration')
+
+
+def nested_name(parent, field):
+    return '%s.%s' % (parent, field)
+
+
+def _field_names(known, parent, held, given):
+    """{lower-case field name: Go field name} of a nested object (Kapacitor's decoder matches
+    field names case-insensitively)."""
+    names = {}
+    for field in list(given) + list(held):
+        names[field.lower()] = field
+    for opt in known.options.values():
+        if opt.parent == parent:
+            names[opt.api_name.lower()] = opt.api_name
+    return names
+
+
 def dynamic_section(name, current, redacted=(), desired=None, secret_names=()):
-    """A Section for ``name`` covering every current and desired option, by Kapacitor name."""
+    """A Section for ``name`` covering every current and desired option, by Kapacitor name.
+
+    A nested object of a known section (Kafka's ``SASLAuth``) gets one option per field,
+    named ``SASLAuth.SASLPassword``: a partial object given by the user is then compared field
+    by field and merged over the current object (see kapacitor_engine.api_payload).
+    """
     known = SECTIONS.get(name)
     key = LIST_SECTION_KEYS.get(name)
     current = current or {}
@@ -112,17 +177,23 @@ def dynamic_section(name, current, redacted=(), desired=None, secret_names=()):
         if api_name == key:
             continue
         declared = known.by_api_name.get(api_name) if known else None
-        secret = (api_name in secret_names or api_name in redacted
+        nested = bool(known and api_name in known.parents)
+        secret = (api_name in secret_names or api_name in redacted or is_secret_name(api_name)
                   or bool(declared and declared.secret)
-                  or bool(known and api_name in known.parents))  # Kafka's SASLAuth
+                  or nested)  # Kafka's SASLAuth: shown as a whole only as set/unset
         if declared is not None:
             kind = declared.kind
         else:
             kind = infer_kind(current.get(api_name), desired.get(api_name))
         if api_name in redacted:
             kind = 'dict' if isinstance(desired.get(api_name), dict) else 'str'
-        options[api_name] = Option(kind, secret=secret, redacted=api_name in redacted,
-                                   api_name=api_name)
+        if declared is not None and api_name not in redacted:
+            options[api_name] = _like(declared, secret, False, api_name)
+        else:
+            options[api_name] = _inferred(kind, secret, api_name in redacted, api_name)
+        if nested and api_name not in redacted:
+            options.update(_nested_options(known, api_name, current.get(api_name), desired.get(api_name),
+                                           api_name in secret_names))
     extra = {}
     if known is not None:
         extra = dict(test_element_option=known.test_element_option,
@@ -135,11 +206,84 @@ def dynamic_section(name, current, redacted=(), desired=None, secret_names=()):
     return section
 
 
+def _nested_options(known, parent, held, given, all_secret):
+    held = held if isinstance(held, dict) else {}
+    given = given if isinstance(given, dict) else {}
+    declared = dict((opt.api_name, opt) for opt in known.options.values() if opt.parent == parent)
+    options = {}
+    for field in set(_field_names(known, parent, held, given).values()):
+        if field not in held and not any(f.lower() == field.lower() for f in given):
+            continue  # neither on this Kapacitor nor given
+        opt = declared.get(field)
+        secret = all_secret or is_secret_name(field) or bool(opt and opt.secret)
+        if opt is not None:
+            options[nested_name(parent, field)] = _like(opt, secret, False, field, parent)
+        else:
+            kind = infer_kind(held.get(field), _given(given, field))
+            options[nested_name(parent, field)] = _inferred(kind, secret, False, field, parent)
+    return options
+
+
+def _given(given, field):
+    for name, value in given.items():
+        if name.lower() == field.lower():
+            return value
+    return None
+
+
 def desired_values(section, params):
-    """The user's options and secret_options, checked against the section's kinds."""
+    """The user's options and secret_options, checked against the section's kinds; a nested
+    object's fields under their own names (``SASLAuth.SASLPassword``)."""
     merged = dict(params.get('options') or {})
     merged.update(params.get('secret_options') or {})
-    return dict((name, coerce(section.options[name], value)) for name, value in merged.items())
+    desired = {}
+    for name, value in merged.items():
+        if name in section.parents and isinstance(value, dict):
+            for field, item in value.items():
+                opt = _nested_option(section, name, field)
+                desired[opt.name] = coerce(opt, item)
+        else:
+            desired[name] = coerce(section.options[name], value)
+    return desired
+
+
+def _nested_option(section, parent, field):
+    for opt in section.options.values():
+        if opt.parent == parent and opt.api_name.lower() == field.lower():
+            return opt
+    raise SpecError('%s: unknown field %r' % (parent, field))  # dynamic_section made one for each
+
+
+def _leaves(value):
+    """Every scalar inside a value, as text: what Ansible must mask."""
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    if value is None or isinstance(value, bool):
+        return []
+    return [value if isinstance(value, str) else str(value)]
+
+
+def option_secret_values(name, options, redacted=()):
+    """Values given under ``options`` that are secrets of section ``name``, known before any
+    request: declared secret by this collection, redacted by Kapacitor (once read), or named
+    like a secret (password, token, secret, key; ssl-key excepted), nested fields included."""
+    known = SECTIONS.get(name)
+    values = []
+    for api_name, value in (options or {}).items():
+        if not isinstance(api_name, str):
+            continue
+        declared = known.by_api_name.get(api_name) if known else None
+        if (api_name in redacted or is_secret_name(api_name) or bool(declared and declared.secret)):
+            values.extend(_leaves(value))
+        elif known and api_name in known.parents and isinstance(value, dict):
+            fields = dict((o.api_name.lower(), o) for o in known.options.values() if o.parent == api_name)
+            for field, item in value.items():
+                opt = fields.get(field.lower()) if isinstance(field, str) else None
+                if (opt is not None and opt.secret) or (isinstance(field, str) and is_secret_name(field)):
+                    values.extend(_leaves(item))
+    return [v for v in values if v]
 
 
 CONFIG_ARGUMENT_SPEC = dict(
@@ -155,7 +299,8 @@ def run_config_module():
     spec = dict(CONNECTION_ARGUMENT_SPEC)
     spec.update(ENDPOINT_ARGUMENT_SPEC)
     spec.update(CONFIG_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    # Secrets given under options are known before the invocation is logged.
+    module = KapacitorModule(spec, secrets_of=lambda p: option_secret_values(p.get('section'), p.get('options')))
     params = module.params
     name = params['section']
     key = LIST_SECTION_KEYS.get(name)
@@ -163,12 +308,21 @@ def run_config_module():
     if known is not None and known.warning:
         module.warn(known.warning)
     secret_names = set(params['secret_options'])
-    secrets = [v for v in params['secret_options'].values() if isinstance(v, str)]
+    # Secrets given under options (by name or declaration) are masked like secret_options,
+    # in invocation, output, diff and messages; redacted ones are added once Kapacitor is read.
+    secrets = _leaves(params['secret_options']) + option_secret_values(name, params['options'])
+    hide(module, secrets)
 
     def prepare():
+        if not ELEMENT_NAME.fullmatch(name):
+            raise SpecError('section: %r is not a section name Kapacitor can address (letters, digits, '
+                            '"_", "-" and "+")' % name)
         client = KapacitorClient.from_params(params)
         if key is None and params.get('element'):
             raise SpecError('element: section %r has a single element; leave element out' % name)
+        if key and params.get('element') and not ELEMENT_NAME.fullmatch(params['element']):
+            raise SpecError('element: %r cannot be used: Kapacitor can only address %s values made of letters, '
+                            'digits, "_", "-" and "+"' % (params['element'], key))
         probe_section = Section(name, {}, element_key=key, element_default='' if key else None,
                                 since=known.since if known is not None else None)
         probe_params = {'state': params['state']}
@@ -179,14 +333,12 @@ def run_config_module():
             current = probe.read()
         except ElementMissing:
             current = None
+        hide(module, option_secret_values(name, params['options'], probe.redacted))
         wanted = dict(params['options'])
         wanted.update(params['secret_options'])
         section = dynamic_section(name, current, probe.redacted, wanted, secret_names)
-        for opt in section.secrets():
-            # Values Kapacitor shows in clear that the user passed under options: scrub too.
-            if isinstance(wanted.get(opt.name), str):
-                secrets.append(wanted[opt.name])
         run_params = dict(desired_values(section, params))
+        hide(module, [leaf for opt in section.secrets() for leaf in _leaves(run_params.get(opt.name))])
         run_params.update(state=params['state'], update_secrets=params['update_secrets'],
                           test_options=params['test_options'])
         if key:
@@ -195,4 +347,4 @@ def run_config_module():
         run.redacted = probe.redacted
         return run, current, True
 
-    execute(module, prepare, secrets)
+    execute(module, prepare, secrets, name)

@@ -25,7 +25,7 @@ def _hipchat_url_from_subdomain(params):
     """Chronograf's HipChat form asks for the subdomain; Kapacitor wants the API URL."""
     subdomain = params.get('subdomain')
     if subdomain:
-        if not re.match(r'^[A-Za-z0-9][-A-Za-z0-9]*$', subdomain):
+        if not isinstance(subdomain, str) or not re.fullmatch(r'[A-Za-z0-9][-A-Za-z0-9]*', subdomain):
             raise SpecError('subdomain: %r is not a HipChat subdomain (the NAME in '
                             'https://NAME.hipchat.com)' % subdomain)
         params['url'] = 'https://%s.hipchat.com/v2/room' % subdomain
@@ -98,6 +98,8 @@ ALERTA = Section(
         'token_prefix': Option('str'),
         'environment': Option('str'),
         'origin': Option('str'),
+        # Durations reject negatives (Option(negative=False)): none of them means anything below
+        # zero. Alerta's is unused by Kapacitor 1.8's service (handlers carry their own timeout).
         'timeout': Option('duration'),
     },
 )
@@ -171,8 +173,11 @@ KAFKA = Section(
     options={
         'enabled': Option('bool'),
         'brokers': Option('list'),
+        # Negative: Kapacitor skips it and sarama silently uses 30s.
         'timeout': Option('duration'),
-        'batch_size': Option('int'),
+        # Go int; sarama refuses a negative Producer.Flush.MaxMessages (0: Kapacitor's default, 100).
+        'batch_size': Option('int', minimum=0, bound="Kafka's producer needs zero or more"),
+        # Negative: sarama refuses Producer.Flush.Frequency < 0 on every connection.
         'batch_timeout': Option('duration'),
         'use_ssl': Option('bool'),
         'ssl_ca': Option('str'),
@@ -183,8 +188,11 @@ KAFKA = Section(
         'sasl_password': Option('str', secret=True, redacted=False, parent=SASL, api_name='SASLPassword'),
         'sasl_mechanism': Option('str', parent=SASL, api_name='SASLMechanism',
                                  choices=['', 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'GSSAPI', 'OAUTHBEARER']),
-        'sasl_version': Option('int', parent=SASL, api_name='SASLVersion'),
-        'sasl_extensions': Option('dict', parent=SASL, api_name='SASLExtensions'),
+        # Go *int; Kapacitor's SASLVersion() fails every connection for anything but 0 and 1.
+        'sasl_version': Option('int', parent=SASL, api_name='SASLVersion', minimum=0, maximum=1,
+                               bound='Kafka has SASL handshake versions 0 and 1'),
+        # Kapacitor shows these in clear; extensions and OAuth parameters often carry credentials.
+        'sasl_extensions': Option('dict', secret=True, redacted=False, parent=SASL, api_name='SASLExtensions'),
         'sasl_gssapi_service_name': Option('str', parent=SASL, api_name='SASLGSSAPIServiceName'),
         'sasl_gssapi_auth_type': Option('str', parent=SASL, api_name='SASLGSSAPIAuthType',
                                         choices=['', 'KRB5_USER_AUTH', 'KRB5_KEYTAB_AUTH']),
@@ -199,7 +207,8 @@ KAFKA = Section(
                                            api_name='SASLOAUTHClientSecret'),
         'sasl_oauth_token_url': Option('str', parent=SASL, api_name='SASLOAUTHTokenURL'),
         'sasl_oauth_scopes': Option('list', parent=SASL, api_name='SASLOAUTHScopes'),
-        'sasl_oauth_parameters': Option('dict', parent=SASL, api_name='SASLOAUTHParams'),
+        'sasl_oauth_parameters': Option('dict', secret=True, redacted=False, parent=SASL, api_name='SASLOAUTHParams'),
+        # Negative: the oauth2 token source would keep using tokens after they expired.
         'sasl_oauth_token_expiry_margin': Option('duration', parent=SASL, api_name='SASLOAUTHExpiryMargin'),
         'sasl_oauth_tenant_id': Option('str', parent=SASL, api_name='SASLOAUTHTenant'),
         'sasl_access_token': Option('str', secret=True, redacted=False, parent=SASL,
@@ -309,7 +318,8 @@ HTTPPOST = Section(
         'its options here'),
     options={
         'url': Option('str'),
-        'headers': Option('dict'),
+        # Kapacitor shows headers in clear; they usually carry an Authorization value.
+        'headers': Option('dict', secret=True, redacted=False),
         'basic_auth': Option('dict', secret=True, suboptions={
             'username': {'type': 'str'},
             'password': {'type': 'str', 'no_log': True}}),
@@ -356,7 +366,8 @@ SMTP = Section(
     options={
         'enabled': Option('bool'),
         'host': Option('str'),
-        'port': Option('int'),
+        # Go int; Kapacitor's validation refuses <= 0 and the dialer needs a TCP port.
+        'port': Option('int', minimum=1, maximum=65535, bound='a TCP port'),
         'username': Option('str'),
         'password': Option('str', secret=True),
         'no_verify': Option('bool'),
@@ -365,6 +376,7 @@ SMTP = Section(
         'from': Option('str'),
         'to': Option('list'),
         'to_templates': Option('list'),
+        # Negative: Kapacitor's validation refuses it ("idle timeout must be positive").
         'idle_timeout': Option('duration'),
     },
 )
@@ -376,7 +388,8 @@ SNMPTRAP = Section(
         'enabled': Option('bool'),
         'addr': Option('str'),
         'community': Option('str', secret=True),
-        'retries': Option('int'),
+        # Go int, passed on as uint(retries): a negative count would become 2**64 - 1 retries.
+        'retries': Option('int', minimum=0, bound='a retry count is zero or more'),
     },
 )
 
@@ -428,7 +441,7 @@ ZENOSS = Section(
         'action': Option('str'),
         'method': Option('str'),
         'type': Option('str'),
-        'tid': Option('int'),
+        'tid': Option('int', go_type='int64'),
         'collector': Option('str'),
         'severity_map': Option('dict', dict_numbers=True),
         'global': Option('bool'),

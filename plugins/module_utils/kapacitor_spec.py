@@ -14,70 +14,150 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import re
 
-# Go's time.ParseDuration units, in nanoseconds.
+from ansible.module_utils.parsing.convert_bool import boolean
+
+# Go's time.ParseDuration units, in nanoseconds, keyed by their UTF-8 bytes (Go works on bytes).
 _DURATION_UNITS = {
-    'ns': 1,
-    'us': 1000,
-    u'\u00b5s': 1000,  # micro sign
-    u'\u03bcs': 1000,  # greek mu
-    'ms': 1000 * 1000,
-    's': 1000 * 1000 * 1000,
-    'm': 60 * 1000 * 1000 * 1000,
-    'h': 60 * 60 * 1000 * 1000 * 1000,
+    b'ns': 1,
+    b'us': 1000,
+    u'\u00b5s'.encode('utf-8'): 1000,  # micro sign
+    u'\u03bcs'.encode('utf-8'): 1000,  # greek mu
+    b'ms': 1000 * 1000,
+    b's': 1000 * 1000 * 1000,
+    b'm': 60 * 1000 * 1000 * 1000,
+    b'h': 60 * 60 * 1000 * 1000 * 1000,
 }
-_DURATION_PART = re.compile(u'([0-9]*(?:\\.[0-9]*)?)([a-z\u00b5\u03bc]*)')
 _MAX_INT64 = (1 << 63) - 1
+_UINT64 = (1 << 64) - 1
+_DIGITS = b'0123456789'
+# What a Go time.Duration can hold, as Go prints it.
+DURATION_RANGE = '-2562047h47m16.854775808s to 2562047h47m16.854775807s'
+_OUT_OF_RANGE = 'out of range'
+
+# The range of each Go integer type. Kapacitor's builds are 64-bit, where int is int64.
+GO_INT_RANGES = {
+    'int': (-(1 << 63), (1 << 63) - 1),
+    'int64': (-(1 << 63), (1 << 63) - 1),
+    'int32': (-(1 << 31), (1 << 31) - 1),
+    'int16': (-(1 << 15), (1 << 15) - 1),
+    'int8': (-(1 << 7), (1 << 7) - 1),
+    'uint': (0, (1 << 64) - 1),
+    'uint64': (0, (1 << 64) - 1),
+    'uint32': (0, (1 << 32) - 1),
+    'uint16': (0, (1 << 16) - 1),
+    'uint8': (0, (1 << 8) - 1),
+}
 
 # The names Ansible's sanity test suspects of holding secrets.
 _LOOKS_SECRET = re.compile(r'(?:pass(?!ive)|secret|token|key)', re.I)
 
-ELEMENT_NAME = re.compile(r'^[-A-Za-z0-9_+]+$')
+# A name Kapacitor can address in a URL path (services/config: ^[-\w+]+$, \w being ASCII in Go).
+# Always used with fullmatch: Python's "$" also matches before a trailing newline.
+ELEMENT_NAME = re.compile(r'[-A-Za-z0-9_+]+')
 
 
 class SpecError(ValueError):
     """A value the user supplied is not acceptable; the message names the option."""
 
 
+def _leading_int(s, pos):
+    """Go's leadingInt: the digits at s[pos:] as an integer; None when past 1<<63."""
+    x = 0
+    while pos < len(s) and s[pos] in _DIGITS:
+        if x > (1 << 63) // 10:
+            return None, pos
+        x = x * 10 + s[pos] - 48
+        if x > 1 << 63:
+            return None, pos
+        pos += 1
+    return x, pos
+
+
+def _leading_fraction(s, pos):
+    """Go's leadingFraction: digits after the dot; stops gaining precision instead of failing."""
+    x = 0
+    scale = 1.0
+    overflow = False
+    while pos < len(s) and s[pos] in _DIGITS:
+        digit = s[pos] - 48
+        pos += 1
+        if overflow:
+            continue
+        if x > _MAX_INT64 // 10:
+            overflow = True
+            continue
+        y = x * 10 + digit
+        if y > 1 << 63:
+            overflow = True
+            continue
+        x = y
+        scale *= 10
+    return x, scale, pos
+
+
 def parse_duration(text):
     """Parse a Go duration string ("1m30s", "500ms", "0") into integer nanoseconds.
 
-    Mirrors Go's time.ParseDuration, which is what Kapacitor uses. Kapacitor silently
-    ignores a string it cannot parse, so the modules must reject it first.
+    A line-by-line port of Go's time.ParseDuration (Go 1.26), which is what Kapacitor uses,
+    overflow rules and float arithmetic of fractions included: Kapacitor silently ignores a
+    string it cannot parse, so the modules must accept exactly what Go accepts.
     """
     if not isinstance(text, str):
         raise ValueError('not a string')
-    s = text
-    sign = 1
-    if s[:1] in ('-', '+'):
-        sign = -1 if s[0] == '-' else 1
-        s = s[1:]
-    if s == '0':
-        return 0
-    if not s:
-        raise ValueError('empty duration')
-    total = 0
+    s = text.encode('utf-8', 'surrogatepass')
     pos = 0
+    neg = False
+    if s[:1] in (b'-', b'+'):
+        neg = s[:1] == b'-'
+        pos = 1
+    if s[pos:] == b'0':
+        return 0
+    if pos == len(s):
+        raise ValueError('invalid duration')
+    d = 0
     while pos < len(s):
-        match = _DURATION_PART.match(s, pos)
-        number, unit = match.group(1), match.group(2)
-        if number in ('', '.'):
-            raise ValueError('expected a number at %r' % s[pos:])
-        if not unit:
-            raise ValueError('missing unit after %r' % number)
-        if unit not in _DURATION_UNITS:
-            raise ValueError('unknown unit %r' % unit)
-        whole, _dot, frac = number.partition('.')
-        scale = _DURATION_UNITS[unit]
-        value = int(whole or '0') * scale
-        if frac:
-            value += int(frac) * scale // (10 ** len(frac))
-        total += value
-        if total > _MAX_INT64 + 1:
-            raise ValueError('duration out of range')
-        pos = match.end()
-    return sign * total
+        if not (s[pos] == 46 or s[pos] in _DIGITS):  # 46: "."
+            raise ValueError('invalid duration')
+        start = pos
+        v, pos = _leading_int(s, pos)
+        if v is None:
+            raise ValueError(_OUT_OF_RANGE)
+        pre = pos != start
+        f, scale, post = 0, 1.0, False
+        if pos < len(s) and s[pos] == 46:
+            pos += 1
+            start = pos
+            f, scale, pos = _leading_fraction(s, pos)
+            post = pos != start
+        if not pre and not post:
+            raise ValueError('invalid duration')
+        start = pos
+        while pos < len(s) and not (s[pos] == 46 or s[pos] in _DIGITS):
+            pos += 1
+        if pos == start:
+            raise ValueError('missing unit')
+        unit = _DURATION_UNITS.get(s[start:pos])
+        if unit is None:
+            raise ValueError('unknown unit %r' % s[start:pos].decode('utf-8', 'replace'))
+        if v > (1 << 63) // unit:
+            raise ValueError(_OUT_OF_RANGE)
+        v *= unit
+        if f > 0:
+            # Go computes the fraction in float64 too; Python's float is the same IEEE double.
+            v += int(float(f) * (float(unit) / scale))
+            if v > 1 << 63:
+                raise ValueError(_OUT_OF_RANGE)
+        d = (d + v) & _UINT64  # Go's uint64 addition wraps (only 1<<63 + 1<<63 can)
+        if d > 1 << 63:
+            raise ValueError(_OUT_OF_RANGE)
+    if neg:
+        return -d
+    if d > _MAX_INT64:
+        raise ValueError(_OUT_OF_RANGE)
+    return d
 
 
 def format_duration(nanoseconds):
@@ -90,14 +170,14 @@ def format_duration(nanoseconds):
         for unit, size in (('ms', 1000 * 1000), (u'\u00b5s', 1000), ('ns', 1)):
             if ns >= size:
                 return sign + _trim_fraction(ns, size) + unit
-    hours, rest = divmod(ns, _DURATION_UNITS['h'])
-    minutes, rest = divmod(rest, _DURATION_UNITS['m'])
+    hours, rest = divmod(ns, _DURATION_UNITS[b'h'])
+    minutes, rest = divmod(rest, _DURATION_UNITS[b'm'])
     out = sign
     if hours:
         out += '%dh' % hours
     if hours or minutes:
         out += '%dm' % minutes
-    return out + _trim_fraction(rest, _DURATION_UNITS['s']) + 's'
+    return out + _trim_fraction(rest, _DURATION_UNITS[b's']) + 's'
 
 
 def _trim_fraction(value, size):
@@ -122,14 +202,23 @@ class Option:
         options Kapacitor only exposes nested, under Go field names.
     dict_numbers: for ``dict`` options, also accept whole numbers as values (Zenoss's
         ``severity-map``, whose values Kapacitor passes on as they are).
+    go_type: for ``int`` options, the Go type Kapacitor stores the value in (``int``,
+        ``int64``, ``uint16``...): a value outside its range is stored, then breaks every
+        later read of the configuration and Kapacitor's next start.
+    minimum, maximum, bound: for ``int`` options, a narrower range that Kapacitor or its use
+        of the value needs, and why (``bound``, shown in the error).
+    negative: for ``duration`` options, whether a negative duration is meaningful.
     """
 
     KINDS = ('str', 'bool', 'int', 'duration', 'list', 'dict')
 
     def __init__(self, kind='str', secret=False, redacted=None, api_name=None, choices=None,
-                 aliases=None, parent=None, suboptions=None, dict_numbers=False):
+                 aliases=None, parent=None, suboptions=None, dict_numbers=False, go_type='int',
+                 minimum=None, maximum=None, bound=None, negative=False):
         if kind not in self.KINDS:
             raise ValueError('unknown option kind %r' % kind)
+        if go_type not in GO_INT_RANGES:
+            raise ValueError('unknown Go integer type %r' % go_type)
         self.kind = kind
         self.secret = secret
         self.redacted = secret if redacted is None else redacted
@@ -141,6 +230,11 @@ class Option:
         # For a secret dict with fixed keys (httppost basic_auth): Ansible then hides only the
         # keys marked no_log, not every value (a username would be masked in all output).
         self.suboptions = suboptions
+        self.go_type = go_type
+        self.minimum = minimum
+        self.maximum = maximum
+        self.bound = bound or 'Kapacitor needs'
+        self.negative = negative
         self.name = None  # set by Section
 
     def bind(self, name):
@@ -148,6 +242,15 @@ class Option:
         if self.api_name is None:
             self.api_name = name.replace('_', '-')
         return self
+
+    def int_range(self):
+        """(lowest, highest) an ``int`` option accepts."""
+        low, high = GO_INT_RANGES[self.go_type]
+        if self.minimum is not None:
+            low = max(low, self.minimum)
+        if self.maximum is not None:
+            high = min(high, self.maximum)
+        return low, high
 
     def read(self, api_options):
         """This option's value in an element's API options (None when absent)."""
@@ -185,15 +288,11 @@ class Option:
         if value is None:
             return None
         if self.kind == 'duration':
-            try:
-                parse_duration(value)
-            except ValueError as exc:
-                raise SpecError(
-                    "%s: %r is not a duration (%s); write a number with a unit, such as "
-                    "10s, 1m30s or 500ms" % (self.name, value, exc))
+            self.check_duration(value)
         elif self.kind == 'int':
             if isinstance(value, bool) or not isinstance(value, int):
                 raise SpecError('%s: %r is not a whole number' % (self.name, value))
+            self.check_int_range(value)
         elif self.kind == 'dict' and not self.suboptions:
             for key, item in value.items():
                 if isinstance(item, str):
@@ -203,6 +302,71 @@ class Option:
                 raise SpecError('%s: the value of %r must be a string%s' % (
                     self.name, key, ' or a whole number' if self.dict_numbers else ''))
         return value
+
+    def check_duration(self, value):
+        try:
+            nanoseconds = parse_duration(value)
+        except ValueError as exc:
+            if str(exc) == _OUT_OF_RANGE:
+                raise SpecError('%s: %r is out of range (a Go duration: %s)' % (self.name, value, DURATION_RANGE))
+            raise SpecError(
+                "%s: %r is not a duration (%s); write a number with a unit, such as "
+                "10s, 1m30s or 500ms" % (self.name, value, exc))
+        if nanoseconds < 0 and not self.negative:
+            raise SpecError('%s: %r is negative; Kapacitor needs a duration of zero or more' % (self.name, value))
+        return nanoseconds
+
+    def check_int_range(self, value, shown=None):
+        """The Go type's range first (beyond it Kapacitor's stored configuration breaks), then
+        the narrower range Kapacitor's use of the value needs."""
+        shown = value if shown is None else shown
+        low, high = GO_INT_RANGES[self.go_type]
+        if not low <= value <= high:
+            raise SpecError('%s: %s is out of range (Kapacitor stores it as a Go %s: %d to %d)' % (
+                self.name, shown, self.go_type, low, high))
+        low, high = self.int_range()
+        if not low <= value <= high:
+            raise SpecError('%s: %s is out of range (%s: %d to %d)' % (self.name, shown, self.bound, low, high))
+        return value
+
+    def check_raw(self, value):
+        """Check a value as the task gave it, before Ansible's type conversion (which turns a
+        list, dict or boolean given for a string into text). Numbers given for strings are
+        accepted and become their text (an unquoted Telegram chat_id such as -100123)."""
+        if value is None:
+            return
+        if self.kind == 'str':
+            check_raw_string(self.name, value)
+        elif self.kind == 'duration':
+            check_raw_string(self.name, value, 'a duration such as 10s')
+        elif self.kind == 'list':
+            if not isinstance(value, list):
+                raise SpecError('%s: got %s; give a list of strings' % (self.name, describe_raw(value)))
+            for index, item in enumerate(value):
+                if item is None or isinstance(item, (bool, list, dict)):
+                    raise SpecError('%s: item %d is %s; give a string (quote it in YAML)' % (
+                        self.name, index + 1, describe_raw(item)))
+        elif self.kind == 'int':
+            whole_float = isinstance(value, float) and math.isfinite(value) and value == int(value)
+            if isinstance(value, (bool, list, dict)) or (isinstance(value, float) and not whole_float):
+                raise SpecError('%s: got %s; give a whole number' % (self.name, describe_raw(value)))
+        elif self.kind == 'bool':
+            try:
+                boolean(value, strict=True)
+            except TypeError:
+                shown = repr(value) if isinstance(value, str) else describe_raw(value)
+                raise SpecError('%s: got %s; give true or false' % (self.name, shown))
+        elif self.kind == 'dict':
+            if isinstance(value, str):
+                return  # Ansible's own "key=value" and JSON forms
+            if not isinstance(value, dict):
+                raise SpecError('%s: got %s; give a dictionary' % (self.name, describe_raw(value)))
+            if self.suboptions:
+                for key, spec in self.suboptions.items():
+                    if spec.get('type', 'str') == 'str':
+                        check_raw_string('%s.%s' % (self.name, key), value.get(key))
+            else:
+                self.validate(value)
 
     def normalize(self, value):
         """Comparable form of a value, whether it came from the user or from Kapacitor."""
@@ -227,6 +391,34 @@ class Option:
         if self.kind == 'str' and value is None:
             return ''
         return value
+
+
+def describe_raw(value):
+    """How a value the task gave reads in an error; never the text of a string (a secret?)."""
+    if isinstance(value, bool):
+        return 'a boolean (%s)' % ('true' if value else 'false')
+    if value is None:
+        return 'null'
+    if isinstance(value, list):
+        return 'a list'
+    if isinstance(value, dict):
+        return 'a dictionary'
+    if isinstance(value, (int, float)):
+        return 'the number %r' % value
+    if isinstance(value, str):
+        return 'a string'
+    return 'a %s' % type(value).__name__
+
+
+def check_raw_string(name, value, wanted='a string'):
+    """A string option's value as the task gave it: text or a number, nothing Ansible would
+    have to turn into text."""
+    if value is None or isinstance(value, str):
+        return
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return
+    hint = ' (quote it in YAML)' if isinstance(value, bool) else ''
+    raise SpecError('%s: got %s; give %s%s' % (name, describe_raw(value), wanted, hint))
 
 
 class Section:
@@ -310,11 +502,30 @@ class Section:
         element = element or ''
         if element == '' and self.element_default == '':
             return ''
-        if not ELEMENT_NAME.match(element):
+        if not isinstance(element, str) or not ELEMENT_NAME.fullmatch(element):
             raise SpecError(
                 '%s: %r cannot be used: Kapacitor can only address %s values made of letters, '
                 'digits, "_", "-" and "+"' % (self.element_key, element, self.element_key))
         return element
+
+    def check_raw_types(self, raw_params):
+        """Check the task's arguments as given, before Ansible's type conversion.
+
+        Ansible turns a list, dict or boolean given for a string option into text
+        (``password: false`` would store "False"); raises SpecError naming the option.
+        Arguments that are not this section's are left to Ansible.
+        """
+        raw_params = raw_params or {}
+        for name, opt in sorted(self.options.items()):
+            for key in [name] + list(opt.aliases or []):
+                if key in raw_params:
+                    opt.check_raw(raw_params[key])
+        for name, spec in sorted(self.extra_argument_spec.items()):
+            if spec.get('type', 'str') == 'str':
+                for key in [name] + list(spec.get('aliases') or []):
+                    check_raw_string(key, raw_params.get(key))
+        if self.is_list:
+            check_raw_string(self.element_key, raw_params.get(self.element_key))
 
     def desired_options(self, params):
         """The options the user supplied, validated, keyed by Ansible name."""

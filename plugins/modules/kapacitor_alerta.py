@@ -62,6 +62,7 @@ options:
     description:
       - Default time after which Alerta expires an alert, as a Go duration such as V(24h)
         or V(30m). Kapacitor sends it to Alerta in whole seconds; V(0s) leaves it to Alerta.
+        Negative durations are rejected.
     type: str
 seealso:
   - name: Kapacitor Alerta event handler

@@ -30,6 +30,7 @@ options:
   section:
     description:
       - Kapacitor's section name, such as V(influxdb), V(smtp), V(scraper) or V(kubernetes).
+      - Letters, digits, C(_), C(-) and C(+) only, checked as a whole (a trailing newline is refused).
     type: str
     required: true
   element:
@@ -40,14 +41,26 @@ options:
       - The empty string (the default) is the unnamed default element of V(slack) and
         V(discord). Leave it out for single-element sections.
       - A missing element is added with the given options.
+      - Letters, digits, C(_), C(-) and C(+) only, checked as a whole - Kapacitor can add an
+        element with any other name but never edit it again.
     type: str
   options:
     description:
       - Options to set, under Kapacitor's names (C(idle-timeout), C(chat-id), C(recovery_url)).
-      - Types are checked against the current values - integers must be whole numbers,
-        durations Go duration strings (V(10s), V(1m30s)).
-      - Options Kapacitor redacts (passwords, tokens) and those this collection knows to be
-        secret are masked in all output even when given here; prefer O(secret_options).
+      - Types are checked against this collection's declaration of the section, otherwise
+        against the current values - integers must be whole numbers (V(3.0) is taken as V(3))
+        within the declared range or, when inferred, Go's C(int64) range; NaN and infinities
+        are refused anywhere; durations are Go duration strings (V(10s), V(1m30s)) within Go's
+        range, and not negative where this collection declares the option.
+      - A nested object (Kafka's C(SASLAuth), under Go field names) may be given in part, for
+        example only C(SASLPassword) under C(SASLAuth) - the given fields are merged over
+        the current object, which is sent whole (Kapacitor replaces it on every write), and
+        only the given fields are compared.
+      - Values whose names are secrets are masked in all output (invocation, returned values,
+        diff, messages) exactly like O(secret_options) - the options Kapacitor redacts, those
+        this collection declares secret (Kafka's C(SASLPassword), C(SASLExtensions), ...), and
+        any name ending in C(password), C(token), C(secret) or C(key) in any case, except
+        C(ssl-key), which is a file path. Prefer O(secret_options) all the same.
     type: dict
     default: {}
   secret_options:
@@ -59,7 +72,8 @@ options:
 notes:
   - Returned RV(config) lists the element's options under Kapacitor's names; secrets are V(true)
     when set and V(false) when unset, and nested objects that may hold secrets (Kafka's
-    C(SASLAuth)) only as set or unset.
+    C(SASLAuth)) only as set or unset; their fields follow as C(SASLAuth.<field>), secret ones
+    as set or unset.
 seealso:
   - name: Kapacitor configuration API
     description: The config-override API this module uses.

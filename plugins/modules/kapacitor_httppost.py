@@ -54,7 +54,8 @@ options:
   headers:
     description:
       - Extra HTTP headers of every request, as a mapping of header names to string values.
-      - Kapacitor returns headers in clear; put credentials in O(basic_auth) instead.
+      - A secret as a whole (they usually carry an C(Authorization) value) - never shown, returned
+        as V(true) when set, compared exactly although Kapacitor returns them in clear.
       - The empty mapping removes them.
     type: dict
   basic_auth:

@@ -53,18 +53,20 @@ options:
     description:
       - Timeout of network operations with the brokers (connecting, reading, writing), as a
         Go duration such as V(10s).
-      - V(0s) means Kapacitor's default of 10 seconds.
+      - V(0s) means Kapacitor's default of 10 seconds. Negative durations are rejected.
     type: str
   batch_size:
     description:
       - Number of messages Kapacitor collects before it sends them to Kafka in one batch.
       - V(0) means Kapacitor's default of 100.
+      - From V(0) to V(9223372036854775807) (Kapacitor stores it as a Go C(int)); checked before
+        anything is sent.
     type: int
   batch_timeout:
     description:
       - Longest time Kapacitor waits before it sends an incomplete batch, as a Go duration
         such as V(1s).
-      - V(0s) means Kapacitor's default of one second.
+      - V(0s) means Kapacitor's default of one second. Negative durations are rejected.
     type: str
   use_ssl:
     description:
@@ -110,11 +112,14 @@ options:
     choices: ['', PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, GSSAPI, OAUTHBEARER]
   sasl_version:
     description:
-      - Version of the SASL handshake, V(0) or V(1). Unset, Kapacitor uses V(1).
+      - Version of the SASL handshake, V(0) or V(1) (anything else is rejected before anything is
+        sent; Kapacitor would fail every connection). Unset, Kapacitor uses V(1).
     type: int
   sasl_extensions:
     description:
       - SASL extensions sent with O(sasl_mechanism=OAUTHBEARER), as a dictionary of strings.
+      - A secret as a whole (Kapacitor returns it in clear; extensions often carry credentials) -
+        never shown, returned as V(true) when set, compared exactly.
     type: dict
   sasl_gssapi_service_name:
     description:
@@ -176,11 +181,12 @@ options:
     description:
       - Additional parameters of the token request, as a dictionary of strings (for example
         C(audience) for V(auth0)).
+      - A secret as a whole, like O(sasl_extensions) - never shown, returned as V(true) when set.
     type: dict
   sasl_oauth_token_expiry_margin:
     description:
       - How long before its expiry a token is renewed, as a Go duration. Kapacitor's default
-        is V(10s).
+        is V(10s). Negative durations are rejected.
     type: str
   sasl_oauth_tenant_id:
     description:

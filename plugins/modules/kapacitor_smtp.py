@@ -36,7 +36,7 @@ options:
     type: str
   port:
     description:
-      - Port of the SMTP server, a whole number. Kapacitor's default is V(25).
+      - Port of the SMTP server, a whole number from V(1) to V(65535). Kapacitor's default is V(25).
       - Kapacitor uses STARTTLS when the server offers it; it does not speak implicit TLS
         (SMTPS), so use the submission port (V(587)) rather than V(465).
     type: int
@@ -86,7 +86,8 @@ options:
   idle_timeout:
     description:
       - How long Kapacitor keeps an unused connection to the SMTP server open, as a Go
-        duration such as V(30s) or V(1m). Kapacitor's default is V(30s).
+        duration such as V(30s) or V(1m). Kapacitor's default is V(30s). Negative durations are
+        rejected.
     type: str
 notes:
   - Kapacitor's test only queues the email; delivery errors appear in Kapacitor's log only.

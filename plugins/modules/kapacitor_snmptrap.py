@@ -45,7 +45,8 @@ options:
     type: str
   retries:
     description:
-      - How often the SNMP client retries a request.
+      - How often the SNMP client retries a request, V(0) or more (Kapacitor passes it on as an
+        unsigned number, where a negative count would mean endless retries).
       - Kapacitor's default is V(1).
     type: int
 notes:

@@ -41,7 +41,10 @@ options:
     type: str
   chat_id:
     description:
-      - Default chat to send alerts to. Numeric ids are strings too, for example V('-1001234567').
+      - Default chat to send alerts to. Numeric ids are strings too, for example V('-1001234567');
+        an unquoted number is accepted and sent as its text.
+      - As for every string option of this collection, a boolean, list or dictionary is rejected
+        rather than turned into text.
     type: str
   parse_mode:
     description:

@@ -65,7 +65,7 @@ options:
     type: str
   tid:
     description:
-      - Transaction id of the JSON-RPC request.
+      - Transaction id of the JSON-RPC request, within Go's C(int64) range.
       - Kapacitor's default is V(1).
     type: int
   collector:

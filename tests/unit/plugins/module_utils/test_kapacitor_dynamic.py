@@ -79,3 +79,66 @@ def test_unknown_sections_infer_everything():
     assert 'name' not in section.options
     assert section.options['urls'].kind == 'list'
     assert section.options['enabled'].kind == 'bool'
+
+
+SASL_CURRENT = {
+    'id': 'default', 'enabled': False, 'brokers': None, 'timeout': '0s',
+    'SASLAuth': {'SASLUsername': 'alice', 'SASLPassword': 'CANARY-old', 'SASLMechanism': 'PLAIN',
+                 'SASLVersion': 1, 'SASLExtensions': {'ext': 'CANARY-ext'}, 'SASLOAUTHExpiryMargin': 10 ** 10,
+                 'SASLOAUTHScopes': None, 'SASLOAUTHClientSecret': ''},
+}
+
+
+def test_a_partial_nested_object_is_merged_over_the_current_one_and_compared_by_field():
+    from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
+        api_payload, predicted_options)
+    given = {'SASLAuth': {'saslpassword': 'CANARY-new'}}  # Kapacitor matches field names in any case
+    section = dynamic_section('kafka', SASL_CURRENT, desired=given)
+    desired = desired_values(section, {'options': given})
+    plan = plan_element(section, desired, SASL_CURRENT)
+    assert list(plan.changes) == ['SASLAuth.SASLPassword']
+    payload = api_payload(section, plan.changes, SASL_CURRENT)
+    expected = dict(SASL_CURRENT['SASLAuth'], SASLPassword='CANARY-new', SASLOAUTHExpiryMargin='10s')
+    assert payload == {'SASLAuth': expected}  # whole, the other fields kept, the duration as text
+    after = predicted_options(section, SASL_CURRENT, plan.changes)
+    rerun = dynamic_section('kafka', after, desired=given)
+    assert plan_element(rerun, desired_values(rerun, {'options': given}), after).changes == {}
+
+
+def test_nested_fields_are_checked_against_their_declared_kinds():
+    for field, value, message in (
+            ('SASLVersion', 2 ** 63, 'SASLAuth.SASLVersion: 9223372036854775808 is out of range (Kapacitor stores it as a Go int'),
+            ('SASLVersion', 2, 'SASLAuth.SASLVersion: 2 is out of range (Kafka has SASL handshake versions 0 and 1'),
+            ('SASLOAUTHExpiryMargin', '-1s', "SASLAuth.SASLOAUTHExpiryMargin: '-1s' is negative"),
+            ('SASLPassword', False, 'SASLAuth.SASLPassword: the value given is not a string')):
+        given = {'SASLAuth': {field: value}}
+        section = dynamic_section('kafka', SASL_CURRENT, desired=given)
+        with pytest.raises(SpecError) as err:
+            desired_values(section, {'options': given})
+        assert str(err.value).startswith(message), str(err.value)
+
+
+def test_secrets_under_options_are_known_before_any_request_and_treated_as_secret():
+    from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_dynamic import option_secret_values
+    given = {'SASLAuth': {'SASLUsername': 'alice', 'saslpassword': 'CANARY-1', 'SASLExtensions': {'a': 'CANARY-2'},
+                          'SASLAccessToken': 'CANARY-3'},
+             'routing-key': 'CANARY-4', 'ssl-key': '/etc/kapacitor/key.pem', 'brokers': ['b:9092']}
+    assert sorted(option_secret_values('kafka', given)) == ['CANARY-1', 'CANARY-2', 'CANARY-3', 'CANARY-4']
+    assert sorted(option_secret_values('influxdb', {'password': 'CANARY-5', 'http-shared-secret': 'CANARY-6',
+                                                    'username': 'u', 'ssl-key': '/k'})) == ['CANARY-5', 'CANARY-6']
+    assert option_secret_values('smtp', {'password': 12345}) == ['12345']
+    assert option_secret_values('slack', {'url': 'CANARY-7'}, redacted=['url']) == ['CANARY-7']
+    section = dynamic_section('kafka', SASL_CURRENT, desired=given)
+    for name in ('SASLAuth.SASLPassword', 'SASLAuth.SASLExtensions', 'SASLAuth.SASLAccessToken', 'routing-key'):
+        assert section.options[name].secret, name
+    assert not section.options['ssl-key'].secret and not section.options['SASLAuth.SASLUsername'].secret
+    view = public_view(section, SASL_CURRENT)
+    assert 'CANARY' not in json.dumps(view)
+    assert view['SASLAuth'] is True and view['SASLAuth.SASLUsername'] == 'alice'
+
+
+def test_kapacitor_config_section_and_element_names_are_matched_whole():
+    section = dynamic_section('influxdb', {'enabled': True})
+    for bad in ('default\n', 'default\r', ' default', 'de fault'):
+        with pytest.raises(SpecError):
+            section.validate_element(bad)
