@@ -47,6 +47,11 @@ options:
       - Options of Kapacitor's service test (for example C(message), C(level), C(channel)),
         merged over the defaults that Kapacitor takes from the configuration.
       - See C(GET /kapacitor/v1/service-tests/<section>) for the options of each service.
+      - With O(test_alert=true) the keys and value types are checked against what that
+        C(GET) reports before anything is written (Kapacitor itself drops unknown keys
+        silently and fails a wrong type only after the configuration was written).
+      - Values whose keys name secrets (C(url) of webhook services, keys containing
+        C(token), C(password), C(secret) or C(key), every value of C(headers)) are never shown.
     type: dict
 notes:
   - Secrets are never returned, logged or shown in diffs; in RV(config) they appear as V(true)
@@ -58,6 +63,15 @@ notes:
     mode the module therefore reports the removal it would send as a change.
   - Requires config overrides enabled on the server (C([config-override] enabled = true), the
     default).
+  - After a write the module reads the element back and compares it with what it asked for.
+    Another run or admin writing the same element at the same moment can undo part of a write
+    that Kapacitor acknowledged; the missing options are then written once more, and if they
+    still do not stick the task fails naming them. A task that succeeds has its values on the
+    server.
+  - When the answer to a write is lost (a dropped connection, a proxy's error), the module
+    reads the element again and reports C(changed) if the values are there; otherwise it fails
+    saying that the write may have been applied, and reports C(changed=true).
+  - Redirects are never followed, so credentials only ever go to O(kapacitor_url)'s host.
 '''
 
     ATTRIBUTES = r'''

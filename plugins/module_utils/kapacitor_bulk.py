@@ -14,12 +14,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, section_path)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
-    SectionRun, diff_view, not_kapacitor, public_view, scrub)
+    KapacitorModule, SectionRun, diff_view, hide, public_view, raw_module_args, test_option_secrets, writer_lock)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import scrub
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
 
@@ -86,21 +85,30 @@ class BulkRun:
         self.check_mode = module.check_mode
         self.runs = []      # SectionRun for every listed element, in a stable order
         self.secrets = []
+        self.result = None  # what converge() found and did so far, also when it fails
 
-    def plan(self):
-        """Validate every listed element before any request (a bad one fails the whole run)."""
+    def plan(self, raw_endpoints=None):
+        """Validate every listed element before any request (a bad one fails the whole run).
+
+        raw_endpoints: the endpoints as the task gave them, before Ansible's type conversion.
+        """
+        raw_endpoints = raw_endpoints if isinstance(raw_endpoints, dict) else {}
         for name in sorted(self.params['endpoints']):
             value = self.params['endpoints'][name]
             if value is None:
                 continue
             section = SECTIONS[name]
             elements = value if section.is_list else [value]
+            raw = raw_endpoints.get(name)
+            raw_elements = (raw if isinstance(raw, list) else [raw]) if raw is not None else []
             seen = set()
             for index, params in enumerate(elements):
                 params = dict(params)
                 params['update_secrets'] = self.params['update_secrets']
                 where = name if not section.is_list else '%s[%d]' % (name, index)
                 try:
+                    if index < len(raw_elements) and isinstance(raw_elements[index], dict):
+                        section.check_raw_types(raw_elements[index])
                     run = SectionRun(section, self.client, params, check_mode=self.check_mode,
                                      read_back=False)
                 except SpecError as exc:
@@ -109,11 +117,34 @@ class BulkRun:
                     raise SpecError('endpoints.%s: %s %r is listed twice' % (
                         where, section.element_key, run.element))
                 seen.add(run.element)
-                self.secrets.extend(run.secret_values)
+                self.secrets.extend(run.secret_values + test_option_secrets(params, name))
                 self.runs.append(run)
 
+    def check_test_options(self):
+        """With test_changed, every endpoint's test_options are checked before the first write."""
+        for run in self.runs:
+            if run.state == 'present':
+                try:
+                    run.check_test_options()
+                except SpecError as exc:
+                    raise SpecError('endpoints.%s: %s' % (element_label(run.section, run.element), exc))
+
     def converge(self):
-        result = {'changed': False, 'endpoints': {}, 'config': {}}
+        """Converge every listed element; on a failure after some writes, say which landed."""
+        self.result = result = {'changed': False, 'endpoints': {}, 'config': {}}
+        try:
+            return self._converge(result)
+        except KapacitorError as exc:
+            written = [label for label, outcome in sorted(result['endpoints'].items())
+                       if outcome['changed']]
+            if not written or self.check_mode:
+                raise
+            result['changed'] = True
+            raise KapacitorError('endpoints written before the failure: %s; failed: %s' % (
+                ', '.join(written), exc.message), status=exc.status,
+                kapacitor_message=exc.kapacitor_message, version=exc.version)
+
+    def _converge(self, result):
         before = index_config(self.read_config())
         for run in self.runs:
             if run.section.name not in before and not run.section.is_list:
@@ -125,8 +156,13 @@ class BulkRun:
             current = (element or {}).get('options') if element is not None else None
             if element is not None:
                 run.redacted = element.get('redacted') or []
-            outcome = run.run(current, prefetched=True)
             label = element_label(run.section, run.element)
+            try:
+                outcome = run.run(current, prefetched=True)
+            except KapacitorError as exc:
+                if getattr(exc, 'changed', False):
+                    result['endpoints'][label] = {'changed': True, 'changed_options': [], 'state': run.state}
+                raise
             wrote = wrote or (outcome['changed'] and not self.check_mode)
             result['endpoints'][label] = {
                 'changed': outcome['changed'],
@@ -141,6 +177,7 @@ class BulkRun:
         wrote = wrote or bool(pruned and not self.check_mode)
         if wrote:
             after = index_config(self.read_config())
+            self.verify(result, after)
             self.refresh(result, after)
             for label, section, element_before, element_after in self.pruned_changes(pruned, before, after):
                 result['changed'] = True
@@ -159,10 +196,20 @@ class BulkRun:
         return result
 
     def read_config(self):
-        config = self.client.get(API_PREFIX + '/config')
-        if not isinstance(config, dict) or not isinstance(config.get('sections'), dict):
-            raise not_kapacitor(self.client, API_PREFIX + '/config')
-        return config
+        return self.client.get(API_PREFIX + '/config', expect={'sections': dict})
+
+    def verify(self, result, after):
+        """Every element written holds what was asked (a concurrent writer can undo part of a
+        write); one that does not is written once more, then the run fails naming it."""
+        for run in self.runs:
+            label = element_label(run.section, run.element)
+            if run.state != 'present' or not result['endpoints'][label]['changed']:
+                continue
+            element = after.get(run.section.name, {}).get(run.element)
+            options = (element or {}).get('options') if element is not None else None
+            if run.not_stuck(options):
+                fresh = run.verify_or_retry(options)
+                after.setdefault(run.section.name, {})[run.element] = {'options': fresh}
 
     def refresh(self, result, after):
         """Replace predicted configs by what Kapacitor reports after the writes."""
@@ -218,16 +265,20 @@ class BulkRun:
 def run_bulk_module():
     spec = dict(CONNECTION_ARGUMENT_SPEC)
     spec.update(BULK_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module = KapacitorModule(spec)
     result = {'changed': False}
     bulk = None
     try:
         bulk = BulkRun(module, KapacitorClient.from_params(module.params))
-        bulk.plan()
+        bulk.plan(raw_module_args().get('endpoints'))
+        hide(module, bulk.secrets)
         for run in bulk.runs:
             if run.section.warning:
                 module.warn(run.section.warning)
-        result.update(bulk.converge())
+        if module.params['test_changed']:
+            bulk.check_test_options()
+        with writer_lock(module.params['kapacitor_url'], module.check_mode):
+            result.update(bulk.converge())
         result['kapacitor_version'] = bulk.client.version
         if module.params['test_changed'] and not module.check_mode:
             result['test_alerts'] = bulk.test_changed(result)
@@ -239,6 +290,8 @@ def run_bulk_module():
     except SpecError as exc:
         module.fail_json(msg=scrub(str(exc), bulk.secrets if bulk else []), changed=False)
     except KapacitorError as exc:
+        if bulk is not None and bulk.result:
+            result.update(bulk.result)
         result['msg'] = scrub(exc.message, bulk.secrets if bulk else [])
         module.fail_json(**result)
     module.exit_json(**result)

@@ -14,13 +14,24 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
+import fcntl
+import hashlib
+import os
 import re
+import tempfile
+import time
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, _load_params
+from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
-    CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, element_path,
-    section_path)
+    API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, element_path, json_kind,
+    section_path, url_secrets)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
+    SECRET_SET, SECRET_UNSET, SECRET_UPDATED, is_set, scrub, scrub_test_message, secret_forms)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
+    test_option_secrets as _secrets_in_test_options)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
     SpecError, format_duration, parse_duration)
 
@@ -31,12 +42,6 @@ ENDPOINT_ARGUMENT_SPEC = dict(
     test_options=dict(type='dict'),
 )
 
-# How secrets appear in diffs. In returned config they are booleans, like Kapacitor's own.
-SECRET_SET = '<set>'
-SECRET_UNSET = '<unset>'
-SECRET_UPDATED = '<updated>'
-SECRET_MASK = '********'
-
 
 def module_argument_spec(section):
     spec = dict(CONNECTION_ARGUMENT_SPEC)
@@ -45,18 +50,10 @@ def module_argument_spec(section):
     return spec
 
 
-def is_set(value):
-    """Whether a secret as Kapacitor shows it (bool when redacted, value otherwise) is set."""
-    if isinstance(value, bool):
-        return value
-    return value not in (None, '', [], {})
-
-
 class Plan:
-    """What one element needs: ``changes`` by Ansible name, ``body`` the API payload."""
+    """What one element needs: ``changes`` by Ansible name, and the secrets among them."""
 
     def __init__(self, exists, changes, sent_secrets):
-        self.current = None               # the element the plan was made against, if re-read
         self.exists = exists
         self.changes = changes            # {ansible_name: desired value}
         self.sent_secrets = sent_secrets  # Ansible names of secrets being (re)sent
@@ -162,32 +159,6 @@ def diff_view(section, api_options, updated_secrets=()):
     return view
 
 
-def scrub(text, secret_values):
-    """Replace every secret value that may have been echoed (e.g. in a URL parse error)."""
-    flat = []
-    for value in secret_values:
-        if isinstance(value, dict):  # e.g. httppost basic_auth: mask its password
-            flat.extend(v for k, v in value.items() if k != 'username')
-        else:
-            flat.append(value)
-    # Longest first, so that a secret containing another is masked whole.
-    for value in sorted((v for v in flat if isinstance(v, str)), key=len, reverse=True):
-        if value:
-            text = text.replace(value, SECRET_MASK)
-    return text
-
-
-# Go's *url.Error quotes the whole request URL ('Post "https://host/path?query": dial tcp ...').
-# Handlers put redacted secrets there (VictorOps API key, HipChat token, Telegram token, Talk and
-# Slack webhook URLs), which a task that only sends a test alert does not know: keep the host.
-_QUOTED_URL = re.compile(r'"([A-Za-z][A-Za-z0-9+.-]*://)(?:[^/"?#@]*@)?([^/"?#]*)[^"]*"')
-
-
-def scrub_test_message(text, secret_values):
-    """A service-test message without secrets, whether the task gave them or Kapacitor keeps them."""
-    return _QUOTED_URL.sub(r'"\1\2/..."', scrub(text, secret_values))
-
-
 class SectionRun:
     """Converges one element of one section; usable by single modules and the bulk module."""
 
@@ -224,12 +195,9 @@ class SectionRun:
         """Current options of the element, or None if the list element does not exist."""
         path = element_path(self.section.name, self.element)
         try:
-            element = self.client.get(path)
+            element = self.client.get(path, expect={'options': dict})
         except KapacitorError as exc:
             raise self._read_error(exc)
-        if not isinstance(element, dict) or not isinstance(element.get('options'), dict):
-            # Some other HTTP server (a wrong port, a proxy's error page in JSON...).
-            raise not_kapacitor(self.client, path)
         self.redacted = element.get('redacted') or []
         return element['options']
 
@@ -272,15 +240,13 @@ class SectionRun:
         if current is None and not self.section.can_add:
             raise KapacitorError('%s: %s' % (self.describe(), self.section.add_refusal))
         plan = plan_element(self.section, self.desired, current, self.update_secrets)
-        if plan.changed and not self.check_mode:
-            plan = self._write(plan)
-            if plan.current is not None:  # lost a race to add the element; re-planned
-                current = plan.current
-        result = {'changed': plan.changed, 'changed_options': sorted(plan.changes)}
         before = current or {}
         after = predicted_options(self.section, before, plan.changes)
-        if result['changed'] and not self.check_mode and self.read_back:
-            after = self.read()
+        if plan.changed and not self.check_mode:
+            self._send(plan, current)
+            if self.read_back:
+                after = self.verify_or_retry(self.read_or_none())
+        result = {'changed': plan.changed, 'changed_options': sorted(plan.changes)}
         self.effective = after
         result['config'] = public_view(self.section, after)
         # A secret sent while it was already set is shown as updated, not merely as set.
@@ -292,8 +258,47 @@ class SectionRun:
         }
         return result
 
-    def _write(self, plan):
-        payload = api_payload(self.section, plan.changes, self.current)
+    def read_or_none(self):
+        try:
+            return self.read()
+        except ElementMissing:
+            return None
+
+    def not_stuck(self, options):
+        """The desired options that ``options`` (read back after a write) does not hold.
+
+        Secrets Kapacitor redacts can only be checked for being set.
+        """
+        if options is None:
+            return sorted(self.desired) or [self.section.element_key or self.section.name]
+        return sorted(plan_element(self.section, self.desired, options).changes)
+
+    def verify_or_retry(self, after):
+        """Make sure what was written is what Kapacitor now holds; returns the element's options.
+
+        Kapacitor's add of a list element is not atomic and a set of a nested object (Kafka's
+        SASLAuth) replaces it whole, so a concurrent writer can undo part of a write that
+        Kapacitor acknowledged. Write the missing options once more from the fresh state, then
+        give up naming them.
+        """
+        if not self.not_stuck(after):
+            return after
+        self._send(plan_element(self.section, self.desired, after, 'on_create'), after)
+        after = self.read_or_none()
+        missing = self.not_stuck(after)
+        if missing:
+            raise written(KapacitorError(
+                '%s: %s did not stick: Kapacitor acknowledged the write, but reading it back twice '
+                'showed other values (another run or admin writing the same element at the same '
+                'time?); run again' % (self.describe(), ', '.join(missing))))
+        return after
+
+    def _send(self, plan, base):
+        """One POST with the plan's changes (made against ``base``, the element's options): a
+        set on an existing element, an add otherwise."""
+        if not plan.changed:
+            return
+        payload = api_payload(self.section, plan.changes, base)
         if plan.exists:
             path, body = element_path(self.section.name, self.element), {'set': payload}
         else:
@@ -302,31 +307,59 @@ class SectionRun:
         try:
             self.client.post(path, body)
         except KapacitorError as exc:
-            if not plan.exists and (exc.status is None or 'already exists' in (exc.kapacitor_message or '')):
-                # Someone added the element between our read and our add (a concurrent run).
-                # Kapacitor then fails the add, sometimes by dropping the connection; turn the
-                # add into a set on the element that now exists.
-                return self._write_after_lost_race(plan, exc)
-            raise self._write_error(exc, plan)
-        return plan
+            self._after_failed_write(plan, exc)
 
-    def _write_after_lost_race(self, plan, exc):
-        try:
-            current = self.read()
-        except ElementMissing:
+    def _after_failed_write(self, plan, exc):
+        """A write failed. If it may have landed (a lost answer) or someone added the element
+        first (a concurrent add, which Kapacitor may answer by dropping the connection), look
+        at what is there now instead of guessing."""
+        text = exc.kapacitor_message or ''
+        lost_race = not plan.exists and (exc.status is None or 'already exists' in text)
+        # Kapacitor's own refusal of a change (its service's Update failed) stored nothing; only
+        # its timeouts may still be applied later.
+        refused = exc.status == 500 and text.startswith('failed to update configuration') and 'timeout' not in text
+        maybe_applied = getattr(exc, 'maybe_applied', False) and not refused
+        if not (lost_race or maybe_applied):
             raise self._write_error(exc, plan)
-        retry = plan_element(self.section, self.desired, current, self.update_secrets)
-        retry.current = current
-        if retry.changes:
+        try:
+            now = self.read_or_none()
+        except KapacitorError:
+            raise self._maybe_applied_error(exc)
+        if now is not None and not self.not_stuck(now):
+            return  # the values are there: ours, or an identical concurrent write
+        if now is not None and not plan.exists:
+            # The element exists now (someone else's add, or ours with a lost answer): set the rest.
+            rest = plan_element(self.section, self.desired, now, 'on_create')
             try:
                 self.client.post(element_path(self.section.name, self.element),
-                                 {'set': api_payload(self.section, retry.changes, current)})
+                                 {'set': api_payload(self.section, rest.changes, now)})
             except KapacitorError as again:
-                raise self._write_error(again, retry)
-        return retry
+                if getattr(again, 'maybe_applied', False):
+                    raise self._maybe_applied_error(again)
+                raise self._write_error(again, rest)
+            return
+        if now is None and lost_race and not maybe_applied:
+            raise self._write_error(exc, plan)
+        raise self._maybe_applied_error(exc)
+
+    def _maybe_applied_error(self, exc):
+        cause = re.sub(r'; the [A-Z]+ may have been applied$', '', exc.message)
+        return written(KapacitorError(
+            '%s: the write may have been applied; run again (its answer was lost: %s)'
+            % (self.describe(), cause), status=exc.status, kapacitor_message=exc.kapacitor_message,
+            version=exc.version))
 
     def _write_error(self, exc, plan):
         text = exc.kapacitor_message or ''
+        if exc.status in (400, 500) and self.section.is_list and self.element == '' and 'id must not be empty' in text:
+            return KapacitorError(
+                "%s: Kapacitor cannot override the default workspace (the unnamed one) once other "
+                "%ss were added through its API: its own check then refuses an unnamed %s next to "
+                "named ones (an upstream bug). Set the default %s's options in kapacitor.conf, or "
+                "manage a named %s with default: true instead. Kapacitor said: %s" % (
+                    self.describe(), self.section.element_key, self.section.element_key,
+                    self.section.element_key, self.section.element_key, text),
+                status=exc.status, kapacitor_message=text, version=exc.version)
         if exc.status == 500 and text.startswith('failed to update configuration') and plan.changes:
             # The running service refused the change (mqtt cannot connect, list-wide rules):
             # Kapacitor stored nothing (after a timeout it may still apply it later).
@@ -388,7 +421,7 @@ class SectionRun:
     def hidden_values(self):
         """Secret values a message may quote: the task's, and the ones Kapacitor keeps in clear
         (webhook URLs), which a failed test alert quotes even when the task did not give them."""
-        values = list(self.secret_values)
+        values = list(self.secret_values) + test_option_secrets(self.params, self.section.name)
         for options in (self.current, self.effective):
             for opt in self.section.secrets():
                 if options and not opt.redacted:
@@ -407,46 +440,142 @@ class SectionRun:
         answer['message'] = scrub_test_message(answer['message'], self.hidden_values())
         return answer
 
+    def check_test_options(self):
+        """Reject test_options Kapacitor's test of this service does not take, before any write.
 
-def not_kapacitor(client, path):
-    return KapacitorError(
-        'GET %s%s: the answer is not a Kapacitor configuration element; is kapacitor_url '
-        'pointing at Kapacitor?' % (client.base_url, path))
+        Kapacitor silently drops unknown keys and fails a wrong type only when the test runs,
+        which is after the configuration was written.
+        """
+        given = self.params.get('test_options') or {}
+        if not given:
+            return
+        path = '%s/service-tests/%s' % (API_PREFIX, quote(self.section.name, safe=''))
+        takes = self.client.get(path, expect={'options': dict})['options']
+        for key in sorted(given):
+            if key not in takes:
+                raise SpecError('test_options: %r is not an option of Kapacitor\'s %s test; it takes %s'
+                                % (key, self.section.name, ', '.join(sorted(takes))))
+            wanted = json_kind(takes[key])
+            # A null default (OpsGenie's teams, SMTP's to) says nothing about the type.
+            if wanted != 'null' and json_kind(given[key]) != wanted:
+                raise SpecError('test_options.%s: got %s; Kapacitor\'s %s test takes %s here'
+                                % (key, json_kind(given[key]), self.section.name, wanted))
+
+
+def written(exc):
+    """Mark a failure that comes after something may have been written: the task reports changed."""
+    exc.changed = True
+    return exc
+
+
+# How long a run waits for another run of this collection to finish writing to the same Kapacitor.
+WRITER_LOCK_WAIT = 120.0
+
+
+@contextlib.contextmanager
+def writer_lock(kapacitor_url, check_mode=False):
+    """Runs of this collection on one machine take turns writing to one Kapacitor.
+
+    Kapacitor has no lock around a configuration write: two overlapping writes of one element
+    can both be acknowledged while one of them is lost. Taking turns closes that for parallel
+    tasks and playbooks on one controller (forks delegating to the same Kapacitor); the read-back
+    check after each write catches other writers (Chronograf, another controller) that land
+    before it. Check mode never writes, so it does not wait.
+    """
+    if check_mode:
+        yield
+        return
+    url = (kapacitor_url or '').rstrip('/')
+    name = 'tick-kapacitor-%s.lock' % hashlib.sha256(url.encode('utf-8')).hexdigest()[:16]
+    try:
+        handle = os.open(os.path.join(tempfile.gettempdir(), name), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a temp dir we cannot write to: go on without taking turns
+        yield
+        return
+    try:
+        deadline = time.monotonic() + WRITER_LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break  # a stuck holder must not hold every later run: go on unserialized
+                time.sleep(0.02)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
 
 
 class ElementMissing(Exception):
     """The list element does not exist (yet)."""
 
 
+class KapacitorModule(AnsibleModule):
+    """AnsibleModule that knows every secret before it logs its invocation (to syslog or the
+    journal, inside AnsibleModule's constructor): a password inside kapacitor_url, and what
+    ``secrets_of(params)`` finds in free-form options."""
+
+    def __init__(self, argument_spec, secrets_of=None, **kwargs):
+        self._secrets_of = secrets_of
+        super(KapacitorModule, self).__init__(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
+
+    def _log_invocation(self):
+        hide(self, url_secrets(self.params.get('kapacitor_url')))
+        if self._secrets_of is not None:
+            hide(self, self._secrets_of(self.params))
+        super(KapacitorModule, self)._log_invocation()
+
+
 def run_section_module(section):
     """Entry point of a single-section module."""
-    module = AnsibleModule(argument_spec=module_argument_spec(section), supports_check_mode=True,
-                           mutually_exclusive=section.mutually_exclusive)
+    module = KapacitorModule(module_argument_spec(section), mutually_exclusive=section.mutually_exclusive)
     if section.warning:
         module.warn(section.warning)
 
     def prepare():
+        # Ansible's type='str' turns a list, dict or bool into text ("False"): judge what the task gave.
+        section.check_raw_types(raw_module_args())
         return SectionRun(section, KapacitorClient.from_params(module.params), module.params,
                           check_mode=module.check_mode), None, False
 
-    execute(module, prepare, [module.params.get(o.name) for o in section.secrets()])
+    execute(module, prepare, [module.params.get(o.name) for o in section.secrets()], section.name)
 
 
-def execute(module, prepare, secrets):
+def raw_module_args():
+    """The task's arguments as the controller sent them, before Ansible's type conversion."""
+    return dict(_load_params())
+
+
+def hide(module, values):
+    """Have Ansible mask these secrets (and the escaped forms they can come back in) in everything
+    the module returns, invocation included."""
+    for value in values:
+        module.no_log_values.update(secret_forms(value))
+
+
+def execute(module, prepare, secrets, service):
     """The flow every endpoint module shares: converge, optional test alert, one-line errors.
 
     prepare() returns (SectionRun, current options, whether they were already read).
-    secrets are the values to scrub from any message.
+    secrets (a list prepare() may still add to) are the values to scrub from any message;
+    service is the section's name.
     """
     result = {'changed': False}
     run = None
+    test_alert = module.params['test_alert'] and module.params['state'] == 'present'
+    secrets.extend(test_option_secrets(module.params, service))
+    hide(module, secrets)
     try:
-        run, current, prefetched = prepare()
-        result.update(run.run(current, prefetched=prefetched))
+        with writer_lock(module.params['kapacitor_url'], module.check_mode):
+            run, current, prefetched = prepare()
+            if test_alert:
+                run.check_test_options()  # before any write: a bad test must not follow a write
+            result.update(run.run(current, prefetched=prefetched))
         result['kapacitor_version'] = run.client.version
         if not module._diff:
             result.pop('diff', None)
-        if module.params['test_alert'] and module.params['state'] == 'present':
+        if test_alert:
             if module.check_mode:
                 result['test_alert'] = {'skipped': True, 'message': 'not sent in check mode'}
             else:
@@ -455,11 +584,17 @@ def execute(module, prepare, secrets):
                 if not test['success']:
                     result['msg'] = scrub('test alert through %s failed: %s' % (
                         run.describe(), test['message'] or 'no message from Kapacitor'),
-                        list(secrets) + run.hidden_values())
+                        secrets + run.hidden_values())
                     module.fail_json(**result)
     except SpecError as exc:
         module.fail_json(msg=scrub(str(exc), secrets), changed=False)
     except KapacitorError as exc:
-        result['msg'] = scrub(exc.message, list(secrets) + (run.hidden_values() if run else []))
+        result['changed'] = result['changed'] or getattr(exc, 'changed', False)
+        result['msg'] = scrub(exc.message, secrets + (run.hidden_values() if run else []))
         module.fail_json(**result)
     module.exit_json(**result)
+
+
+def test_option_secrets(params, service):
+    """Secret values in a task's free-form test_options (webhook URLs, keys, tokens)."""
+    return _secrets_in_test_options(service, params.get('test_options') or {})

@@ -97,7 +97,8 @@ options:
           timeout:
             description:
             - Default time after which Alerta expires an alert, as a Go duration such as V(24h) or V(30m).
-              Kapacitor sends it to Alerta in whole seconds; V(0s) leaves it to Alerta.
+              Kapacitor sends it to Alerta in whole seconds; V(0s) leaves it to Alerta. Negative durations
+              are rejected.
             type: str
           token:
             description:
@@ -255,6 +256,10 @@ options:
             - A workspace that does not exist is added. Kapacitor starts added workspaces from empty values
               (for example O(endpoints.discord[].default=false)), so give every option you need.
             - Letters, digits, V(_), V(-) and V(+) only; Kapacitor cannot edit other names.
+            - Kapacitor refuses to override the default (unnamed) workspace once any named workspace was
+              added through its API (its check C(id must not be empty) rejects an unnamed workspace next
+              to named ones; an upstream bug). The module then fails and explains why. Set the default workspace
+              in C(kapacitor.conf) instead, or manage a named workspace with O(endpoints.discord[].default=true).
             type: str
         type: list
       hipchat:
@@ -352,8 +357,8 @@ options:
           headers:
             description:
             - Extra HTTP headers of every request, as a mapping of header names to string values.
-            - Kapacitor returns headers in clear; put credentials in O(endpoints.httppost[].basic_auth)
-              instead.
+            - A secret as a whole (they usually carry an C(Authorization) value) - never shown, returned
+              as V(true) when set, compared exactly although Kapacitor returns them in clear.
             - The empty mapping removes them.
             type: dict
           row_template:
@@ -394,12 +399,14 @@ options:
             description:
             - Number of messages Kapacitor collects before it sends them to Kafka in one batch.
             - V(0) means Kapacitor's default of 100.
+            - From V(0) to V(9223372036854775807) (Kapacitor stores it as a Go C(int)); checked before anything
+              is sent.
             type: int
           batch_timeout:
             description:
             - Longest time Kapacitor waits before it sends an incomplete batch, as a Go duration such as
               V(1s).
-            - V(0s) means Kapacitor's default of one second.
+            - V(0s) means Kapacitor's default of one second. Negative durations are rejected.
             type: str
           brokers:
             description:
@@ -440,6 +447,8 @@ options:
             description:
             - SASL extensions sent with O(endpoints.kafka[].sasl_mechanism=OAUTHBEARER), as a dictionary
               of strings.
+            - A secret as a whole (Kapacitor returns it in clear; extensions often carry credentials) -
+              never shown, returned as V(true) when set, compared exactly.
             type: dict
           sasl_gssapi_auth_type:
             choices:
@@ -503,6 +512,8 @@ options:
             description:
             - Additional parameters of the token request, as a dictionary of strings (for example C(audience)
               for V(auth0)).
+            - A secret as a whole, like O(endpoints.kafka[].sasl_extensions) - never shown, returned as
+              V(true) when set.
             type: dict
           sasl_oauth_scopes:
             description:
@@ -528,6 +539,7 @@ options:
           sasl_oauth_token_expiry_margin:
             description:
             - How long before its expiry a token is renewed, as a Go duration. Kapacitor's default is V(10s).
+              Negative durations are rejected.
             type: str
           sasl_oauth_token_url:
             description:
@@ -547,7 +559,8 @@ options:
             type: str
           sasl_version:
             description:
-            - Version of the SASL handshake, V(0) or V(1). Unset, Kapacitor uses V(1).
+            - Version of the SASL handshake, V(0) or V(1) (anything else is rejected before anything is
+              sent; Kapacitor would fail every connection). Unset, Kapacitor uses V(1).
             type: int
           ssl_ca:
             description:
@@ -577,7 +590,7 @@ options:
             description:
             - Timeout of network operations with the brokers (connecting, reading, writing), as a Go duration
               such as V(10s).
-            - V(0s) means Kapacitor's default of 10 seconds.
+            - V(0s) means Kapacitor's default of 10 seconds. Negative durations are rejected.
             type: str
           use_ssl:
             description:
@@ -1055,6 +1068,10 @@ options:
               (for example no O(endpoints.slack[].username) and O(endpoints.slack[].default=false)), so
               give every option you need.
             - Letters, digits, V(_), V(-) and V(+) only; Kapacitor cannot edit other names.
+            - Kapacitor refuses to override the default (unnamed) workspace once any named workspace was
+              added through its API (its check C(id must not be empty) rejects an unnamed workspace next
+              to named ones; an upstream bug). The module then fails and explains why. Set the default workspace
+              in C(kapacitor.conf) instead, or manage a named workspace with O(endpoints.slack[].default=true).
             type: str
         type: list
       smtp:
@@ -1080,7 +1097,7 @@ options:
           idle_timeout:
             description:
             - How long Kapacitor keeps an unused connection to the SMTP server open, as a Go duration such
-              as V(30s) or V(1m). Kapacitor's default is V(30s).
+              as V(30s) or V(1m). Kapacitor's default is V(30s). Negative durations are rejected.
             type: str
           no_verify:
             description:
@@ -1093,7 +1110,7 @@ options:
             type: str
           port:
             description:
-            - Port of the SMTP server, a whole number. Kapacitor's default is V(25).
+            - Port of the SMTP server, a whole number from V(1) to V(65535). Kapacitor's default is V(25).
             - Kapacitor uses STARTTLS when the server offers it; it does not speak implicit TLS (SMTPS),
               so use the submission port (V(587)) rather than V(465).
             type: int
@@ -1158,7 +1175,8 @@ options:
             type: bool
           retries:
             description:
-            - How often the SNMP client retries a request.
+            - How often the SNMP client retries a request, V(0) or more (Kapacitor passes it on as an unsigned
+              number, where a negative count would mean endless retries).
             - Kapacitor's default is V(1).
             type: int
           state:
@@ -1247,7 +1265,10 @@ options:
         suboptions:
           chat_id:
             description:
-            - Default chat to send alerts to. Numeric ids are strings too, for example V('-1001234567').
+            - Default chat to send alerts to. Numeric ids are strings too, for example V('-1001234567');
+              an unquoted number is accepted and sent as its text.
+            - As for every string option of this collection, a boolean, list or dictionary is rejected rather
+              than turned into text.
             type: str
           disable_notification:
             description:
@@ -1407,7 +1428,7 @@ options:
             type: dict
           tid:
             description:
-            - Transaction id of the JSON-RPC request.
+            - Transaction id of the JSON-RPC request, within Go's C(int64) range.
             - Kapacitor's default is V(1).
             type: int
           type:

@@ -162,11 +162,9 @@ topics:
       returned: always
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import public_view
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import KapacitorModule, public_view
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
@@ -175,8 +173,7 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_han
 
 def read_sections(client, names):
     """{section: view} for the sections Kapacitor reports, and the names it does not."""
-    everything = client.get(API_PREFIX + '/config') or {}
-    reported = everything.get('sections') or {}
+    reported = client.get(API_PREFIX + '/config', expect={'sections': dict})['sections']
     views = {}
     missing = []
     for name in names:
@@ -197,7 +194,7 @@ def read_sections(client, names):
 
 def read_topic(client, topic):
     try:
-        about = client.get(topic_path(topic)) or {}
+        about = client.get(topic_path(topic), expect=dict)
         exists = True
     except KapacitorError as exc:
         if exc.status != 404:
@@ -212,7 +209,7 @@ def main():
         sections=dict(type='list', elements='str', choices=sorted(SECTIONS)),
         topics=dict(type='list', elements='str'),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = KapacitorModule(argument_spec)
     names = module.params['sections']
     if names is None:
         names = sorted(SECTIONS)

@@ -33,6 +33,11 @@ options:
       - A workspace that does not exist is added. Kapacitor starts added workspaces from empty
         values (for example no O(username) and O(default=false)), so give every option you need.
       - Letters, digits, V(_), V(-) and V(+) only; Kapacitor cannot edit other names.
+      - Kapacitor refuses to override the default (unnamed) workspace once any named workspace
+        was added through its API (its check C(id must not be empty) rejects an unnamed
+        workspace next to named ones; an upstream bug). The module then fails and explains
+        why. Set the default workspace in C(kapacitor.conf) instead, or manage a named
+        workspace with O(default=true).
     type: str
     default: ''
   enabled:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import urllib.error
 import urllib.request
 
 import pytest
@@ -92,3 +93,13 @@ def http_json(url, method='GET', body=None, headers=None, context=None):
     with urllib.request.urlopen(request, timeout=10, context=context) as response:
         raw = response.read()
         return json.loads(raw) if raw else None
+
+
+def raw_config(url):
+    """(status, bytes) of GET /kapacitor/v1/config: a bad stored value makes it answer 500, and
+    "nothing was written" means byte-identical before and after."""
+    try:
+        with urllib.request.urlopen(url + '/kapacitor/v1/config', timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()

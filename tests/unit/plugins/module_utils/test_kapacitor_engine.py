@@ -13,9 +13,10 @@ import pytest
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import KapacitorError
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
-    SectionRun, diff_view, plan_element, public_view, scrub)
+    SectionRun, diff_view, plan_element, public_view)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import scrub
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SLACK, TELEGRAM
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import Option, Section
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import Option, Section, SpecError
 
 SLACK_DEFAULT = {
     'enabled': False, 'default': True, 'workspace': '', 'url': False, 'token': False,
@@ -41,9 +42,14 @@ class FakeKapacitor:
         self.version = version
         self.requests = []
         self.reject = None
+        # What GET /kapacitor/v1/service-tests/<section> reports (Slack's, v1.8.3)
+        self.test_options = {'workspace': '', 'channel': '', 'message': 'test slack message',
+                             'level': 'CRITICAL', 'username': '', 'icon-emoji': ''}
 
-    def get(self, path):
+    def get(self, path, expect=None):
         self.requests.append(('GET', path))
+        if '/service-tests/' in path:
+            return {'options': copy.deepcopy(self.test_options)}
         element = path.rsplit('/', 1)[1]
         if element not in self.elements:
             raise KapacitorError('404', status=404, version=self.version,
@@ -199,7 +205,7 @@ def test_rejection_names_the_option_in_one_line():
 
 def test_unknown_section_names_server_version_and_first_version():
     class NoSection(FakeKapacitor):
-        def get(self, path):
+        def get(self, path, expect=None):
             raise KapacitorError('404', status=404, version='1.5.9', kapacitor_message='unknown section: zenoss')
     zenoss = Section('zenoss', {'url': Option('str')}, since='1.6.0')
     with pytest.raises(KapacitorError) as err:
@@ -228,7 +234,7 @@ def test_absent_on_single_section_removes_the_override_by_empty_name():
 
 def test_scrub_masks_echoed_secrets():
     text = 'parse "http://a b/xyz": invalid character'
-    assert scrub(text, ['http://a b/xyz', None, '']) == 'parse "********": invalid character'
+    assert scrub(text, ['http://a b/xyz', None, '']) == 'parse ********: invalid character'
 
 
 def test_lost_race_to_add_becomes_a_set_on_the_element_that_now_exists():
@@ -250,7 +256,9 @@ def test_lost_race_to_add_becomes_a_set_on_the_element_that_now_exists():
     assert result['config']['channel'] == '#ours'
 
 
-def test_lost_race_with_the_same_values_writes_nothing_more():
+def test_lost_race_with_the_same_values_writes_nothing_more_and_reports_the_change():
+    """The element did not exist when the run started and exists now as asked: that is a
+    change of the host during the task, whichever run's add landed."""
     fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
 
     def racing_post(path, body):
@@ -259,7 +267,7 @@ def test_lost_race_with_the_same_values_writes_nothing_more():
         raise KapacitorError('closed the connection without answering')
     fake.post = racing_post
     result = run(SLACK, fake, workspace='ops', channel='#same')
-    assert result['changed'] is False
+    assert result['changed'] is True
     assert len(fake.writes()) == 1
 
 
@@ -274,7 +282,7 @@ def test_failed_test_alert_never_quotes_a_stored_webhook_url():
         if 'service-tests' in path else real_post(path, body))
     run_ = SectionRun(section, fake, {'state': 'present', 'enabled': True}, check_mode=False)
     run_.run()
-    assert run_.test() == {'success': False, 'message': 'Post "********": connection refused'}
+    assert run_.test() == {'success': False, 'message': 'Post ********: connection refused'}
 
 
 def test_scrub_masks_the_longest_secret_first():
@@ -283,21 +291,126 @@ def test_scrub_masks_the_longest_secret_first():
 
 def test_test_messages_keep_only_the_host_of_quoted_urls():
     """Go quotes request URLs whole; handlers put redacted secrets in their paths."""
-    from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import scrub_test_message
+    from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import scrub_test_message
     message = 'Post "http://127.0.0.1:1/alert/api-key-CANARY/team?auth=x": dial tcp 127.0.0.1:1: refused'
     assert scrub_test_message(message, []) == 'Post "http://127.0.0.1:1/...": dial tcp 127.0.0.1:1: refused'
     assert scrub_test_message('Post "https://user:pw@host/p": x', []) == 'Post "https://host/...": x'
     assert scrub_test_message('service is not enabled', []) == 'service is not enabled'
 
 
-def test_an_http_server_that_is_not_kapacitor_is_an_error_not_a_change():
-    class NotKapacitor(FakeKapacitor):
-        base_url = 'http://127.0.0.1:8080'
+def lost_answer(message='GET-less drop'):
+    exc = KapacitorError('POST http://k/kapacitor/v1/config/slack/: Kapacitor closed the connection without answering')
+    exc.maybe_applied = True
+    return exc
 
-        def get(self, path):
-            self.requests.append(('GET', path))
-            return {'ok': True}
-    fake = NotKapacitor('slack', {})
-    with pytest.raises(KapacitorError, match='is kapacitor_url pointing at Kapacitor'):
-        run(SLACK, fake, channel='#x')
+
+def test_a_write_whose_answer_is_lost_but_landed_is_reported_changed():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
+    real_post = fake.post
+
+    def applied_then_dropped(path, body):
+        real_post(path, body)
+        raise lost_answer()
+    fake.post = applied_then_dropped
+    result = run(SLACK, fake, channel='#landed')
+    assert result['changed'] is True
+    assert result['config']['channel'] == '#landed'
+    assert [r[0] for r in fake.requests] == ['GET', 'POST', 'GET', 'GET']
+
+
+def test_a_write_whose_answer_is_lost_and_that_did_not_land_fails_saying_so():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
+
+    def dropped(path, body):
+        fake.requests.append(('POST', path, body))
+        raise lost_answer()
+    fake.post = dropped
+    with pytest.raises(KapacitorError) as err:
+        run(SLACK, fake, channel='#lost')
+    assert 'the write may have been applied; run again' in err.value.message
+    assert '\n' not in err.value.message
+    assert err.value.changed is True, 'a write that may have landed is never reported as unchanged'
+
+
+def test_a_value_another_writer_undid_is_written_again_from_the_fresh_state():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
+    real_post = fake.post
+    undone = []
+
+    def concurrent_writer_undoes_once(path, body):
+        real_post(path, body)
+        if not undone:  # another admin's set lands right after ours
+            undone.append(True)
+            fake.elements['']['channel'] = '#theirs'
+    fake.post = concurrent_writer_undoes_once
+    result = run(SLACK, fake, channel='#ours', username='bot')
+    assert result['changed'] is True
+    assert fake.elements['']['channel'] == '#ours'
+    assert [r[0] for r in fake.requests] == ['GET', 'POST', 'GET', 'POST', 'GET']
+    assert fake.requests[3][2] == {'set': {'channel': '#ours'}}, 'only what did not stick is resent'
+
+
+def test_a_value_that_never_sticks_fails_naming_it():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
+    real_post = fake.post
+
+    def always_undone(path, body):
+        real_post(path, body)
+        fake.elements['']['channel'] = '#theirs'
+    fake.post = always_undone
+    with pytest.raises(KapacitorError) as err:
+        run(SLACK, fake, channel='#ours', username='bot')
+    assert err.value.message.startswith("slack workspace '': channel did not stick")
+    assert err.value.changed is True
+    assert len(fake.writes()) == 2, 'one retry, no more'
+
+
+def test_nested_object_undone_by_a_concurrent_set_is_resent_whole():
+    """A set of Kafka's SASLAuth replaces it whole: a concurrent set of another field wipes ours."""
+    from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import KAFKA
+    sasl = {'SASLUsername': '', 'SASLMechanism': '', 'SASLGSSAPIRealm': ''}
+    fake = FakeKapacitor('kafka', {'default': {'id': 'default', 'SASLAuth': dict(sasl)}})
+    undone = []
+
+    def post(path, body):
+        fake.requests.append(('POST', path, json.loads(json.dumps(body))))
+        fake.elements['default']['SASLAuth'] = dict(body['set']['SASLAuth'])
+        if not undone:
+            undone.append(True)  # the other run's whole object, made from the old state, lands last
+            fake.elements['default']['SASLAuth'] = dict(sasl, SASLGSSAPIRealm='THEIRS')
+    fake.post = post
+    result = run(KAFKA, fake, id='default', sasl_username='ours')
+    assert result['changed'] is True
+    assert fake.elements['default']['SASLAuth'] == dict(sasl, SASLGSSAPIRealm='THEIRS', SASLUsername='ours')
+
+
+def test_unknown_or_mistyped_test_options_fail_before_any_write():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT)})
+    params = dict(state='present', update_secrets='on_create', workspace='', channel='#x',
+                  test_alert=True, test_options={'chanel': '#typo'})
+    run_ = SectionRun(SLACK, fake, params)
+    with pytest.raises(SpecError) as err:
+        run_.check_test_options()
+    assert str(err.value).startswith("test_options: 'chanel' is not an option of Kapacitor's slack test; it takes ")
+    run_.params['test_options'] = {'channel': ['#a', '#b']}
+    with pytest.raises(SpecError) as err:
+        run_.check_test_options()
+    assert str(err.value) == "test_options.channel: got a list; Kapacitor's slack test takes a string here"
     assert fake.writes() == []
+    run_.params['test_options'] = {'channel': '#ok', 'level': 'WARNING'}
+    run_.check_test_options()
+
+
+def test_default_workspace_refused_next_to_named_ones_is_explained():
+    fake = FakeKapacitor('slack', {'': dict(SLACK_DEFAULT), 'ops': dict(SLACK_DEFAULT, workspace='ops')})
+    # What Kapacitor 1.8.3 answers to a set of slack/ once workspace "ops" was added (HTTP 400).
+    text = 'failed to override configuration slack/: failed validation: id must not be empty'
+
+    def refuse(path, body):
+        fake.requests.append(('POST', path, body))
+        raise KapacitorError('400', status=400, kapacitor_message=text)
+    fake.post = refuse
+    with pytest.raises(KapacitorError) as err:
+        run(SLACK, fake, channel='#x')
+    assert 'default workspace' in err.value.message and 'upstream bug' in err.value.message
+    assert err.value.message.endswith('Kapacitor said: ' + text)

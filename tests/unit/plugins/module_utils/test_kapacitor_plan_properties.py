@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
-    diff_view, is_set, plan_element, predicted_options, public_view)
+    diff_view, plan_element, predicted_options, public_view)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import is_set
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import format_duration
 
