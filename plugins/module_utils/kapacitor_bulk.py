@@ -17,8 +17,8 @@ __metaclass__ = type
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, section_path)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
-    KapacitorModule, SectionRun, diff_view, hide, public_view, raw_module_args, test_option_secrets, writer_lock)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import scrub
+    SectionRun, diff_view, public_view, test_option_secrets)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskFailed, TaskSpec
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
 
@@ -78,14 +78,14 @@ def index_config(config):
 
 
 class BulkRun:
-    def __init__(self, module, client):
-        self.module = module
+    def __init__(self, ctx, client):
         self.client = client
-        self.params = module.params
-        self.check_mode = module.check_mode
+        self.params = ctx.params
+        self.check_mode = ctx.check_mode
+        self.diff = ctx.diff
         self.runs = []      # SectionRun for every listed element, in a stable order
         self.secrets = []
-        self.result = None  # what converge() found and did so far, also when it fails
+        self.result = ctx.result  # what converge() found and did so far, also when it fails
 
     def plan(self, raw_endpoints=None):
         """Validate every listed element before any request (a bad one fails the whole run).
@@ -131,7 +131,8 @@ class BulkRun:
 
     def converge(self):
         """Converge every listed element; on a failure after some writes, say which landed."""
-        self.result = result = {'changed': False, 'endpoints': {}, 'config': {}}
+        result = self.result
+        result.update({'changed': False, 'endpoints': {}, 'config': {}})
         try:
             return self._converge(result)
         except KapacitorError as exc:
@@ -191,7 +192,7 @@ class BulkRun:
                     label = element_label(section, name)
                     result['changed'] = True
                     result['endpoints'][label] = {'changed': True, 'changed_options': [], 'state': 'pruned'}
-        if self.module._diff:
+        if self.diff:
             result['diff'] = diffs
         return result
 
@@ -262,36 +263,35 @@ class BulkRun:
         return tests
 
 
-def run_bulk_module():
-    spec = dict(CONNECTION_ARGUMENT_SPEC)
-    spec.update(BULK_ARGUMENT_SPEC)
-    module = KapacitorModule(spec)
-    result = {'changed': False}
-    bulk = None
+def bulk_secrets(params):
+    """Secrets Ansible's no_log cannot know: the ones inside each endpoint's test_options."""
+    found = []
+    for name, value in (params.get('endpoints') or {}).items():
+        for element in (value if isinstance(value, list) else [value] if value else []):
+            found.extend(test_option_secrets(element, name))
+    return found
+
+
+def run_bulk(ctx):
+    bulk = BulkRun(ctx, KapacitorClient.from_params(ctx.params))
     try:
-        bulk = BulkRun(module, KapacitorClient.from_params(module.params))
-        bulk.plan(raw_module_args().get('endpoints'))
-        hide(module, bulk.secrets)
-        for run in bulk.runs:
-            if run.section.warning:
-                module.warn(run.section.warning)
-        if module.params['test_changed']:
-            bulk.check_test_options()
-        with writer_lock(module.params['kapacitor_url'], module.check_mode):
-            result.update(bulk.converge())
-        result['kapacitor_version'] = bulk.client.version
-        if module.params['test_changed'] and not module.check_mode:
-            result['test_alerts'] = bulk.test_changed(result)
-            failed = ['%s: %s' % (label, test['message'] or 'no message from Kapacitor')
-                      for label, test in sorted(result['test_alerts'].items()) if not test['success']]
-            if failed:
-                result['msg'] = scrub('test alerts failed: ' + '; '.join(failed), bulk.secrets)
-                module.fail_json(**result)
-    except SpecError as exc:
-        module.fail_json(msg=scrub(str(exc), bulk.secrets if bulk else []), changed=False)
-    except KapacitorError as exc:
-        if bulk is not None and bulk.result:
-            result.update(bulk.result)
-        result['msg'] = scrub(exc.message, bulk.secrets if bulk else [])
-        module.fail_json(**result)
-    module.exit_json(**result)
+        bulk.plan((ctx.raw_params or {}).get('endpoints'))
+    finally:
+        ctx.hide(bulk.secrets)
+    for run in bulk.runs:
+        if run.section.warning:
+            ctx.warn(run.section.warning)
+    if ctx.params['test_changed']:
+        bulk.check_test_options()
+    result = bulk.converge()
+    result['kapacitor_version'] = bulk.client.version
+    if ctx.params['test_changed'] and not ctx.check_mode:
+        result['test_alerts'] = bulk.test_changed(result)
+        failed = ['%s: %s' % (label, test['message'] or 'no message from Kapacitor')
+                  for label, test in sorted(result['test_alerts'].items()) if not test['success']]
+        if failed:
+            raise TaskFailed('test alerts failed: ' + '; '.join(failed), result)
+    return result
+
+
+BULK_TASK = TaskSpec(dict(CONNECTION_ARGUMENT_SPEC, **BULK_ARGUMENT_SPEC), run_bulk, secrets_of=bulk_secrets)

@@ -24,7 +24,8 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_T
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     CONNECTION_ARGUMENT_SPEC, KapacitorClient)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
-    ENDPOINT_ARGUMENT_SPEC, ElementMissing, KapacitorModule, SectionRun, execute, hide)
+    ENDPOINT_ARGUMENT_SPEC, ElementMissing, SectionRun, converge, test_option_secrets)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskSpec
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
     ELEMENT_NAME, Option, Section, SpecError, format_duration, parse_duration)
@@ -294,57 +295,56 @@ CONFIG_ARGUMENT_SPEC = dict(
 )
 
 
-def run_config_module():
-    """Entry point of kapacitor_config: any section, any element, a free options dict."""
-    spec = dict(CONNECTION_ARGUMENT_SPEC)
-    spec.update(ENDPOINT_ARGUMENT_SPEC)
-    spec.update(CONFIG_ARGUMENT_SPEC)
-    # Secrets given under options are known before the invocation is logged.
-    module = KapacitorModule(spec, secrets_of=lambda p: option_secret_values(p.get('section'), p.get('options')))
-    params = module.params
+def config_secrets(params):
+    """Secrets known from the parameters alone: secret_options, options whose names are secrets,
+    and secrets in test_options."""
+    return (_leaves(params.get('secret_options')) + option_secret_values(params.get('section'), params.get('options'))
+            + test_option_secrets(params, params.get('section')))
+
+
+def run_config(ctx):
+    """kapacitor_config: any section, any element, a free options dict."""
+    params = ctx.params
     name = params['section']
     key = LIST_SECTION_KEYS.get(name)
     known = SECTIONS.get(name)
     if known is not None and known.warning:
-        module.warn(known.warning)
-    secret_names = set(params['secret_options'])
-    # Secrets given under options (by name or declaration) are masked like secret_options,
-    # in invocation, output, diff and messages; redacted ones are added once Kapacitor is read.
-    secrets = _leaves(params['secret_options']) + option_secret_values(name, params['options'])
-    hide(module, secrets)
+        ctx.warn(known.warning)
+    if not ELEMENT_NAME.fullmatch(name):
+        raise SpecError('section: %r is not a section name Kapacitor can address (letters, digits, '
+                        '"_", "-" and "+")' % name)
+    if key is None and params.get('element'):
+        raise SpecError('element: section %r has a single element; leave element out' % name)
+    if key and params.get('element') and not ELEMENT_NAME.fullmatch(params['element']):
+        raise SpecError('element: %r cannot be used: Kapacitor can only address %s values made of letters, '
+                        'digits, "_", "-" and "+"' % (params['element'], key))
+    client = KapacitorClient.from_params(params)
+    probe_section = Section(name, {}, element_key=key, element_default='' if key else None,
+                            since=known.since if known is not None else None)
+    probe_params = {'state': params['state']}
+    if key:
+        probe_params[key] = params.get('element') or ''
+    probe = SectionRun(probe_section, client, probe_params, check_mode=ctx.check_mode)
+    try:
+        current = probe.read()
+    except ElementMissing:
+        current = None
+    # Secrets given under options (by name or declaration) are masked like secret_options; the
+    # ones Kapacitor redacts are known once it was read.
+    ctx.hide(option_secret_values(name, params['options'], probe.redacted))
+    wanted = dict(params['options'])
+    wanted.update(params['secret_options'])
+    section = dynamic_section(name, current, probe.redacted, wanted, set(params['secret_options']))
+    run_params = dict(desired_values(section, params))
+    ctx.hide([leaf for opt in section.secrets() for leaf in _leaves(run_params.get(opt.name))])
+    run_params.update(state=params['state'], update_secrets=params['update_secrets'],
+                      test_options=params['test_options'], test_alert=params['test_alert'])
+    if key:
+        run_params[key] = probe_params[key]
+    run = SectionRun(section, client, run_params, check_mode=ctx.check_mode)
+    run.redacted = probe.redacted
+    return converge(ctx, run, current, prefetched=True)
 
-    def prepare():
-        if not ELEMENT_NAME.fullmatch(name):
-            raise SpecError('section: %r is not a section name Kapacitor can address (letters, digits, '
-                            '"_", "-" and "+")' % name)
-        client = KapacitorClient.from_params(params)
-        if key is None and params.get('element'):
-            raise SpecError('element: section %r has a single element; leave element out' % name)
-        if key and params.get('element') and not ELEMENT_NAME.fullmatch(params['element']):
-            raise SpecError('element: %r cannot be used: Kapacitor can only address %s values made of letters, '
-                            'digits, "_", "-" and "+"' % (params['element'], key))
-        probe_section = Section(name, {}, element_key=key, element_default='' if key else None,
-                                since=known.since if known is not None else None)
-        probe_params = {'state': params['state']}
-        if key:
-            probe_params[key] = params.get('element') or ''
-        probe = SectionRun(probe_section, client, probe_params, check_mode=module.check_mode)
-        try:
-            current = probe.read()
-        except ElementMissing:
-            current = None
-        hide(module, option_secret_values(name, params['options'], probe.redacted))
-        wanted = dict(params['options'])
-        wanted.update(params['secret_options'])
-        section = dynamic_section(name, current, probe.redacted, wanted, secret_names)
-        run_params = dict(desired_values(section, params))
-        hide(module, [leaf for opt in section.secrets() for leaf in _leaves(run_params.get(opt.name))])
-        run_params.update(state=params['state'], update_secrets=params['update_secrets'],
-                          test_options=params['test_options'])
-        if key:
-            run_params[key] = probe_params[key]
-        run = SectionRun(section, client, run_params, check_mode=module.check_mode)
-        run.redacted = probe.redacted
-        return run, current, True
 
-    execute(module, prepare, secrets, name)
+CONFIG_TASK = TaskSpec(dict(CONNECTION_ARGUMENT_SPEC, **dict(ENDPOINT_ARGUMENT_SPEC, **CONFIG_ARGUMENT_SPEC)),
+                       run_config, secrets_of=config_secrets)

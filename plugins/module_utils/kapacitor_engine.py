@@ -14,22 +14,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
-import fcntl
-import hashlib
-import os
 import re
-import tempfile
-import time
 
-from ansible.module_utils.basic import AnsibleModule, _load_params
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, element_path, json_kind,
-    section_path, url_secrets)
+    section_path)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import (
+    TaskFailed, TaskSpec, run_as_module)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
-    SECRET_SET, SECRET_UNSET, SECRET_UPDATED, is_set, scrub, scrub_test_message, secret_forms)
+    SECRET_SET, SECRET_UNSET, SECRET_UPDATED, is_set, scrub_test_message)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
     test_option_secrets as _secrets_in_test_options)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
@@ -468,131 +463,54 @@ def written(exc):
     return exc
 
 
-# How long a run waits for another run of this collection to finish writing to the same Kapacitor.
-WRITER_LOCK_WAIT = 120.0
-
-
-@contextlib.contextmanager
-def writer_lock(kapacitor_url, check_mode=False):
-    """Runs of this collection on one machine take turns writing to one Kapacitor.
-
-    Kapacitor has no lock around a configuration write: two overlapping writes of one element
-    can both be acknowledged while one of them is lost. Taking turns closes that for parallel
-    tasks and playbooks on one controller (forks delegating to the same Kapacitor); the read-back
-    check after each write catches other writers (Chronograf, another controller) that land
-    before it. Check mode never writes, so it does not wait.
-    """
-    if check_mode:
-        yield
-        return
-    url = (kapacitor_url or '').rstrip('/')
-    name = 'tick-kapacitor-%s.lock' % hashlib.sha256(url.encode('utf-8')).hexdigest()[:16]
-    try:
-        handle = os.open(os.path.join(tempfile.gettempdir(), name), os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError:  # a temp dir we cannot write to: go on without taking turns
-        yield
-        return
-    try:
-        deadline = time.monotonic() + WRITER_LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    break  # a stuck holder must not hold every later run: go on unserialized
-                time.sleep(0.02)
-        yield
-    finally:
-        os.close(handle)  # releases the lock
-
-
 class ElementMissing(Exception):
     """The list element does not exist (yet)."""
 
 
-class KapacitorModule(AnsibleModule):
-    """AnsibleModule that knows every secret before it logs its invocation (to syslog or the
-    journal, inside AnsibleModule's constructor): a password inside kapacitor_url, and what
-    ``secrets_of(params)`` finds in free-form options."""
-
-    def __init__(self, argument_spec, secrets_of=None, **kwargs):
-        self._secrets_of = secrets_of
-        super(KapacitorModule, self).__init__(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
-
-    def _log_invocation(self):
-        hide(self, url_secrets(self.params.get('kapacitor_url')))
-        if self._secrets_of is not None:
-            hide(self, self._secrets_of(self.params))
-        super(KapacitorModule, self)._log_invocation()
+def section_task(section):
+    """The TaskSpec of the module of ``section`` (kapacitor_slack, ...)."""
+    return TaskSpec(module_argument_spec(section), lambda ctx: run_section(section, ctx),
+                    mutually_exclusive=section.mutually_exclusive,
+                    secrets_of=lambda params: ([params.get(o.name) for o in section.secrets()]
+                                               + test_option_secrets(params, section.name)))
 
 
 def run_section_module(section):
     """Entry point of a single-section module."""
-    module = KapacitorModule(module_argument_spec(section), mutually_exclusive=section.mutually_exclusive)
+    run_as_module(section_task(section))
+
+
+def run_section(section, ctx):
     if section.warning:
-        module.warn(section.warning)
-
-    def prepare():
-        # Ansible's type='str' turns a list, dict or bool into text ("False"): judge what the task gave.
-        section.check_raw_types(raw_module_args())
-        return SectionRun(section, KapacitorClient.from_params(module.params), module.params,
-                          check_mode=module.check_mode), None, False
-
-    execute(module, prepare, [module.params.get(o.name) for o in section.secrets()], section.name)
+        ctx.warn(section.warning)
+    # Ansible's type='str' turns a list, dict or bool into text ("False"): judge what the task gave.
+    section.check_raw_types(ctx.raw_params)
+    run = SectionRun(section, KapacitorClient.from_params(ctx.params), ctx.params, check_mode=ctx.check_mode)
+    return converge(ctx, run)
 
 
-def raw_module_args():
-    """The task's arguments as the controller sent them, before Ansible's type conversion."""
-    return dict(_load_params())
-
-
-def hide(module, values):
-    """Have Ansible mask these secrets (and the escaped forms they can come back in) in everything
-    the module returns, invocation included."""
-    for value in values:
-        module.no_log_values.update(secret_forms(value))
-
-
-def execute(module, prepare, secrets, service):
-    """The flow every endpoint module shares: converge, optional test alert, one-line errors.
-
-    prepare() returns (SectionRun, current options, whether they were already read).
-    secrets (a list prepare() may still add to) are the values to scrub from any message;
-    service is the section's name.
-    """
-    result = {'changed': False}
-    run = None
-    test_alert = module.params['test_alert'] and module.params['state'] == 'present'
-    secrets.extend(test_option_secrets(module.params, service))
-    hide(module, secrets)
+def converge(ctx, run, current=None, prefetched=False):
+    """What every endpoint run does once it has its SectionRun: check the test options, converge
+    the element, send the test alert. ``current``: the element's options when already read."""
+    ctx.hide(run.secret_values)
+    test_alert = ctx.params.get('test_alert') and ctx.params.get('state') == 'present'
     try:
-        with writer_lock(module.params['kapacitor_url'], module.check_mode):
-            run, current, prefetched = prepare()
-            if test_alert:
-                run.check_test_options()  # before any write: a bad test must not follow a write
-            result.update(run.run(current, prefetched=prefetched))
-        result['kapacitor_version'] = run.client.version
-        if not module._diff:
-            result.pop('diff', None)
         if test_alert:
-            if module.check_mode:
-                result['test_alert'] = {'skipped': True, 'message': 'not sent in check mode'}
+            run.check_test_options()  # before any write: a bad test must not follow a write
+        ctx.result.update(run.run(current, prefetched=prefetched))
+        ctx.result['kapacitor_version'] = run.client.version
+        if test_alert:
+            if ctx.check_mode:
+                ctx.result['test_alert'] = {'skipped': True, 'message': 'not sent in check mode'}
             else:
                 test = run.test()
-                result['test_alert'] = test
+                ctx.result['test_alert'] = test
                 if not test['success']:
-                    result['msg'] = scrub('test alert through %s failed: %s' % (
-                        run.describe(), test['message'] or 'no message from Kapacitor'),
-                        secrets + run.hidden_values())
-                    module.fail_json(**result)
-    except SpecError as exc:
-        module.fail_json(msg=scrub(str(exc), secrets), changed=False)
-    except KapacitorError as exc:
-        result['changed'] = result['changed'] or getattr(exc, 'changed', False)
-        result['msg'] = scrub(exc.message, secrets + (run.hidden_values() if run else []))
-        module.fail_json(**result)
-    module.exit_json(**result)
+                    raise TaskFailed('test alert through %s failed: %s' % (
+                        run.describe(), test['message'] or 'no message from Kapacitor'), ctx.result)
+    finally:
+        ctx.hide(run.hidden_values())
+    return ctx.result
 
 
 def test_option_secrets(params, service):

@@ -165,14 +165,6 @@ def public_options(kind, options):
                 on_url=lambda path, value: mask_url(value))
 
 
-def masked_invocation(params, options_key='options', kind_key='kind'):
-    """Module arguments as Ansible returns them (``invocation``), the free-form options masked."""
-    args = dict(params)
-    if isinstance(args.get(options_key), dict):
-        args[options_key] = public_options(args.get(kind_key), args[options_key])
-    return {'module_args': args}
-
-
 def _strings(value):
     if isinstance(value, bool) or value is None:
         return []

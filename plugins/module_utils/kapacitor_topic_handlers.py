@@ -28,7 +28,8 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
-    API_PREFIX, KapacitorError)
+    API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskSpec
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
     SECRET_SET, SECRET_UNSET, SECRET_UPDATED, is_set, mask_url, public_options, scrub, secret_values, walk)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
@@ -550,3 +551,28 @@ class HandlerRun:
                 if not getattr(exc, 'maybe_applied', False) or self.read() is not None:
                     raise self._error(exc, 'deleting')
         return result
+
+
+def run_handler(ctx):
+    run = HandlerRun(KapacitorClient.from_params(ctx.params), ctx.params, check_mode=ctx.check_mode)
+    try:
+        result = run.run()
+    finally:
+        ctx.hide(run.secrets)
+    result['kapacitor_version'] = run.client.version
+    return result
+
+
+HANDLER_TASK = TaskSpec(
+    dict(CONNECTION_ARGUMENT_SPEC,
+         # kind is checked by the run, not by Ansible (no choices, no required_if): Ansible's own
+         # argument errors would come before the options' secrets are known.
+         topic=dict(type='str', required=True),
+         id=dict(type='str', required=True),
+         kind=dict(type='str'),
+         options=dict(type='dict'),
+         match=dict(type='str'),
+         state=dict(type='str', default='present', choices=['present', 'absent'])),
+    run_handler,
+    # Handler options are free-form: Ansible's no_log cannot know which values are secret.
+    secrets_of=lambda params: secret_values(params.get('kind'), params.get('options')))

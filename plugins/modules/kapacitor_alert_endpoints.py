@@ -1537,11 +1537,12 @@ kapacitor_version:
   sample: 1.8.3
 '''
 
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_bulk import run_bulk_module
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_bulk import BULK_TASK
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import run_as_module
 
 
 def main():
-    run_bulk_module()
+    run_as_module(BULK_TASK)
 
 
 if __name__ == '__main__':

@@ -148,11 +148,12 @@ kapacitor_version:
   sample: 1.8.3
 '''
 
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_dynamic import run_config_module
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_dynamic import CONFIG_TASK
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import run_as_module
 
 
 def main():
-    run_config_module()
+    run_as_module(CONFIG_TASK)
 
 
 if __name__ == '__main__':

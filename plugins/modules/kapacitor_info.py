@@ -162,74 +162,12 @@ topics:
       returned: always
 '''
 
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
-    API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import KapacitorModule, public_view
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
-    list_handlers, one_line, topic_path, validate_ids)
-
-
-def read_sections(client, names):
-    """{section: view} for the sections Kapacitor reports, and the names it does not."""
-    reported = client.get(API_PREFIX + '/config', expect={'sections': dict})['sections']
-    views = {}
-    missing = []
-    for name in names:
-        section = SECTIONS[name]
-        elements = (reported.get(name) or {}).get('elements') or []
-        if not elements:
-            missing.append(name)
-            continue
-        if section.is_list:
-            views[name] = dict(
-                ((element.get('options') or {}).get(section.element_api_key) or '',
-                 public_view(section, element.get('options')))
-                for element in elements)
-        else:
-            views[name] = public_view(section, elements[0].get('options'))
-    return views, missing
-
-
-def read_topic(client, topic):
-    try:
-        about = client.get(topic_path(topic), expect=dict)
-        exists = True
-    except KapacitorError as exc:
-        if exc.status != 404:
-            raise
-        about, exists = {}, False
-    return {'exists': exists, 'level': about.get('level'), 'handlers': list_handlers(client, topic)}
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_probes import INFO_TASK
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import run_as_module
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    argument_spec.update(
-        sections=dict(type='list', elements='str', choices=sorted(SECTIONS)),
-        topics=dict(type='list', elements='str'),
-    )
-    module = KapacitorModule(argument_spec)
-    names = module.params['sections']
-    if names is None:
-        names = sorted(SECTIONS)
-    result = {'changed': False}
-    try:
-        for topic in module.params['topics'] or []:
-            validate_ids(topic)
-        client = KapacitorClient.from_params(module.params)
-        client.ping()
-        result['kapacitor_version'] = client.version
-        result['sections'], result['missing_sections'] = read_sections(client, sorted(set(names)))
-        if module.params['topics'] is not None:
-            result['topics'] = dict((topic, read_topic(client, topic))
-                                    for topic in module.params['topics'])
-    except SpecError as exc:
-        module.fail_json(msg=str(exc), changed=False)
-    except KapacitorError as exc:
-        result['msg'] = one_line(exc.message)
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_as_module(INFO_TASK)
 
 
 if __name__ == '__main__':

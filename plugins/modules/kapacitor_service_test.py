@@ -126,69 +126,12 @@ kapacitor_version:
   sample: 1.8.3
 '''
 
-import re
-
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
-    API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import KapacitorModule
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
-    masked_invocation, scrub, scrub_test_message, test_option_secrets)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import one_line
-
-# Matched whole (fullmatch): with match and "$", 'slack\n' would pass.
-SERVICE_NAME = re.compile(r'[-\w]+', re.ASCII)
-
-
-def available_services(client):
-    try:
-        answer = client.get(API_PREFIX + '/service-tests', expect={'services': list})
-    except KapacitorError:
-        return []
-    return sorted(s['name'] for s in answer['services'] if isinstance(s, dict) and isinstance(s.get('name'), str))
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_probes import SERVICE_TEST_TASK
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import run_as_module
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    argument_spec.update(
-        service=dict(type='str', required=True),
-        options=dict(type='dict'),
-    )
-    module = KapacitorModule(argument_spec)
-    service = module.params['service']
-    options = module.params['options'] or {}
-    secrets = test_option_secrets(service, options)
-    # Test options are a free-form dict: return the arguments (-vvv's invocation) masked.
-    invocation = masked_invocation(module.params, kind_key='service')
-    result = {'changed': False, 'service': service, 'invocation': invocation}
-    if not SERVICE_NAME.fullmatch(service):
-        module.fail_json(msg='service: %r is not a service name (letters, digits, "-" and "_")'
-                         % service, **result)
-    try:
-        client = KapacitorClient.from_params(module.params)
-        if module.check_mode:
-            client.ping()
-            result['kapacitor_version'] = client.version
-            module.exit_json(skipped=True, msg='service test not sent in check mode', **result)
-        try:
-            answer = client.service_test(service, options)
-        except KapacitorError as exc:
-            if exc.status == 404:
-                known = available_services(client)
-                raise KapacitorError('service: Kapacitor %shas no service test named %r%s' % (
-                    (exc.version + ' ') if exc.version else '', service,
-                    '; it has %s' % ', '.join(known) if known else ''), status=404)
-            raise
-        result['kapacitor_version'] = client.version
-        result['success'] = answer['success']
-        result['message'] = scrub_test_message(one_line(answer['message']), secrets)
-    except KapacitorError as exc:
-        result['msg'] = scrub(one_line(exc.message), secrets)
-        module.fail_json(**result)
-    if not result['success']:
-        result['msg'] = 'the %s service test failed: %s' % (
-            service, result['message'] or 'Kapacitor gave no reason')
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_as_module(SERVICE_TEST_TASK)
 
 
 if __name__ == '__main__':

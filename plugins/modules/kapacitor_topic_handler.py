@@ -246,50 +246,12 @@ kapacitor_version:
   sample: 1.8.3
 '''
 
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
-    CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import KapacitorModule
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
-    masked_invocation, scrub, secret_values)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import HandlerRun
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import run_as_module
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import HANDLER_TASK
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    # kind is checked by the module, not by Ansible (no choices, no required_if): Ansible's own
-    # argument errors return the arguments unmasked, and options may hold secrets.
-    argument_spec.update(
-        topic=dict(type='str', required=True),
-        id=dict(type='str', required=True),
-        kind=dict(type='str'),
-        options=dict(type='dict'),
-        match=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
-    module = KapacitorModule(argument_spec)
-    # Handler options are a free-form dict, so Ansible cannot know which values are secret:
-    # the arguments the module returns (-vvv's invocation) are masked like its output.
-    invocation = masked_invocation(module.params)
-    secrets = secret_values(module.params['kind'], module.params['options'])
-    result = {'changed': False, 'invocation': invocation}
-    run = None
-    try:
-        client = KapacitorClient.from_params(module.params)
-        run = HandlerRun(client, module.params, check_mode=module.check_mode)
-        result.update(run.run())
-        result['kapacitor_version'] = client.version
-        if not module._diff:
-            result.pop('diff', None)
-    except SpecError as exc:
-        module.fail_json(msg=scrub(str(exc), secrets), changed=False, invocation=invocation)
-    except KapacitorError as exc:
-        if run is not None:
-            secrets = secrets + run.secrets
-        result['changed'] = result['changed'] or getattr(exc, 'changed', False)
-        result['msg'] = scrub(exc.message, secrets)
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_as_module(HANDLER_TASK)
 
 
 if __name__ == '__main__':

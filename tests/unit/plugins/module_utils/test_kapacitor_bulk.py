@@ -14,6 +14,7 @@ import pytest
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_bulk import BulkRun
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import KapacitorError
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import Context
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
 
 TELEGRAM = {'enabled': False, 'url': 'https://api.telegram.org/bot', 'token': False, 'chat-id': '',
@@ -67,14 +68,6 @@ class FakeConfig:
         return [r for r in self.requests if r[0] != 'GET']
 
 
-class FakeModule:
-    def __init__(self, endpoints, check_mode=False):
-        self.params = {'endpoints': endpoints, 'prune': False, 'update_secrets': 'on_create',
-                       'test_changed': False}
-        self.check_mode = check_mode
-        self._diff = True
-
-
 def endpoints(**given):
     """Every section key the argument spec would fill in, None unless given."""
     from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
@@ -90,7 +83,8 @@ def element(**options):
 
 
 def bulk_run(fake, given, raw=None, check_mode=False):
-    bulk = BulkRun(FakeModule(given, check_mode), fake)
+    params = {'endpoints': given, 'prune': False, 'update_secrets': 'on_create', 'test_changed': False}
+    bulk = BulkRun(Context(params, check_mode=check_mode, diff=True), fake)
     bulk.plan(raw)
     return bulk
 

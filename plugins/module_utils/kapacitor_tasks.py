@@ -1,0 +1,35 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) tick.kapacitor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Every module of this collection by name, as the TaskSpec its module file runs.
+
+The in-process action plugin looks a task's module up here; each module file imports only its
+own spec, so that its AnsiballZ payload stays small.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_bulk import BULK_TASK
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_dynamic import CONFIG_TASK
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import section_task
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_probes import INFO_TASK, SERVICE_TEST_TASK
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import HANDLER_TASK
+
+TASKS = dict(('kapacitor_%s' % name, section_task(section)) for name, section in SECTIONS.items())
+TASKS.update(
+    kapacitor_alert_endpoints=BULK_TASK,
+    kapacitor_config=CONFIG_TASK,
+    kapacitor_info=INFO_TASK,
+    kapacitor_service_test=SERVICE_TEST_TASK,
+    kapacitor_topic_handler=HANDLER_TASK,
+)
+
+
+def task_for(module_name):
+    """The TaskSpec of a module of this collection ('kapacitor_slack'); KeyError for others."""
+    return TASKS[module_name]
