@@ -4,22 +4,27 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What converging Kapacitor's alert endpoints costs with this collection, and the alternatives.
 
-  .venv/bin/python benchmarks/run.py [--quick] [--runs N] [--out benchmarks/results.json]
+  .venv/bin/python benchmarks/run.py [--quick] [--runs N] [--fleet 1,8,32] [--out benchmarks/results.json]
 
 Starts its own kapacitord processes and recording receiver (tests/stack/stack.py, own state dir
 and ports; see --port-offset), runs real ansible-playbook processes against them and stops
 everything at the end. It measures, for the same 22 alert endpoints (every alert section this
 collection has a module for):
 
-  1. the collection: one task per endpoint, and the tick.kapacitor.alert_endpoints role (one
-     kapacitor_alert_endpoints task); first run and unchanged re-run;
-  2. the same settings as hand-written ansible.builtin.uri POST tasks;
+  1. the collection: one task per endpoint (22 different modules) and the
+     tick.kapacitor.alert_endpoints role (one kapacitor_alert_endpoints task), each in-process
+     (the default on the control node) and with module execution forced
+     (TICK_KAPACITOR_EXECUTION=module); first run and unchanged re-run; which path the tasks
+     took is checked once in -vvv output (AnsiballZ payloads);
+  2. the same settings as hand-written ansible.builtin.uri POST tasks, and 22 debug tasks
+     (Ansible's own per-task cost); the issue's targets are printed with the ratios;
   3. template-and-restart: kapacitord.conf templated by Ansible, kapacitord restarted; how long
      the API is away, and which alerts (sent continuously through a configured Slack handler
      to the local receiver) are lost, against the same change made through the API;
   4. requests per module run (changed, unchanged, check mode, test alert), counted by
      tests/stack/recording_proxy.py;
-  5. a fleet: the role converging N kapacitord processes with forks=N;
+  5. a fleet: per-endpoint tasks and the role on N kapacitord processes (forks = min(N, 16)),
+     wall time per host and the controller's peak memory;
   and profiles one module run (Ansible's per-task cost, Python start-up, imports, HTTP).
 
 Times are medians of --runs runs with their spread; ratios are computed per run (both sides
@@ -191,6 +196,77 @@ def wait_port_free(port):
     raise SystemExit('port %d is in use: choose another --port-offset' % port)
 
 
+# The collection's switch to force module execution (plugins/action/kapacitor.py); without it
+# tasks on the control node run in-process.
+EXECUTION_ENV = 'TICK_KAPACITOR_EXECUTION'
+MODES = ('in_process', 'module')
+MODE_LABEL = {'in_process': 'in-process', 'module': 'module execution'}
+
+
+def proc_children():
+    """{parent pid: [child pids]} of every process (this kernel has no /proc/<pid>/task/*/children)."""
+    children = collections.defaultdict(list)
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % entry) as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        # the command name may hold spaces and parentheses: fields start after the last ')'
+        ppid = int(stat[stat.rindex(')') + 2:].split()[1])
+        children[ppid].append(int(entry))
+    return children
+
+
+def pss_kb(pid):
+    """Proportional set size: shared pages (forked workers share most of theirs with
+    ansible-playbook) count once in a sum over processes, which RSS would count per process."""
+    try:
+        with open('/proc/%d/smaps_rollup' % pid) as handle:
+            for line in handle:
+                if line.startswith('Pss:'):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class TreeMemory:
+    """Samples the memory of a process and all its descendants every INTERVAL seconds until
+    finish(): peak_mb is the largest sum of PSS seen (the controller's memory: ansible-playbook,
+    its forked workers, and in module execution the module processes they start)."""
+
+    INTERVAL = 0.1
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.peak_mb = 0.0
+        self.peak_processes = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stop.is_set():
+            children = proc_children()
+            tree, todo = [], [self.pid]
+            while todo:
+                pid = todo.pop()
+                tree.append(pid)
+                todo.extend(children.get(pid, ()))
+            total = sum(pss_kb(pid) for pid in tree) / 1024.0
+            if total > self.peak_mb:
+                self.peak_mb = total
+            self.peak_processes = max(self.peak_processes, len(tree))
+            self.stop.wait(self.INTERVAL)
+
+    def finish(self):
+        self.stop.set()
+        self.thread.join()
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -254,8 +330,13 @@ class Bench:
             json.dump(data, handle, indent=1)
         return path
 
-    def playbook(self, playbook, inventory, forks=1, check=False, extra_vars=None, label='play'):
-        """Run ansible-playbook; returns wall seconds, per-task times and the recap."""
+    def playbook(self, playbook, inventory, forks=1, check=False, extra_vars=None, label='play', mode=None,
+                 memory=False, verbose=False):
+        """Run ansible-playbook; returns wall seconds, per-task times, the recap and memory.
+
+        ``mode``: 'in_process' or 'module' (forced with TICK_KAPACITOR_EXECUTION=module), None
+        for whatever the collection does by default. ``memory``: also sample the controller's
+        process tree (see TreeMemory)."""
         timer = os.path.join(self.work, 'timer-%s.json' % label)
         if os.path.exists(timer):
             os.remove(timer)
@@ -266,24 +347,46 @@ class Bench:
                    ANSIBLE_RETRY_FILES_ENABLED='false', ANSIBLE_DEPRECATION_WARNINGS='false',
                    ANSIBLE_HOME=os.path.join(self.dir, 'ansible-home'),
                    PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get('PATH', ''))
+        env.pop(EXECUTION_ENV, None)
+        if mode == 'module':
+            env[EXECUTION_ENV] = 'module'
         cmd = [self.playbook_bin, '-i', inventory, '-f', str(forks), playbook]
         if check:
             cmd.append('--check')
+        if verbose:
+            cmd.append('-vvv')
         if extra_vars:
             cmd += ['-e', '@' + extra_vars]
-        started = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=900, check=False)
-        wall = time.perf_counter() - started
-        with open(os.path.join(self.work, 'output-%s.txt' % label), 'w') as handle:
-            handle.write(proc.stdout)
+        output = os.path.join(self.work, 'output-%s.txt' % label)
+        with open(output, 'w') as out:
+            started = time.perf_counter()
+            proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            sampler = TreeMemory(proc.pid) if memory else None
+            watchdog = threading.Timer(1800, proc.kill)
+            watchdog.start()
+            # wait4, not wait: its rusage is the largest single process among ansible-playbook
+            # and every descendant it (or they) reaped
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - started
+            watchdog.cancel()
+            proc.returncode = os.waitstatus_to_exitcode(status)
+        if sampler:
+            sampler.finish()
+        with open(output) as handle:
+            text = handle.read()
         if proc.returncode != 0 or not os.path.exists(timer):
-            raise SystemExit('ansible-playbook %s failed (rc %d):\n%s' % (label, proc.returncode, proc.stdout[-4000:]))
+            raise SystemExit('ansible-playbook %s failed (rc %d):\n%s' % (label, proc.returncode, text[-4000:]))
         with open(timer) as handle:
             found = json.load(handle)
         found['wall'] = wall
         found['changed'] = sum(r['changed'] for r in found['recap'].values())
         found['failed'] = sum(r['failures'] for r in found['recap'].values())
+        found['max_process_rss_mb'] = usage.ru_maxrss / 1024.0
+        if sampler:
+            found['tree_pss_peak_mb'] = sampler.peak_mb
+            found['tree_processes_peak'] = sampler.peak_processes
+        if verbose:
+            found['output'] = text
         return found
 
     def play(self, tasks, name, hosts='all', handlers=None, roles=None, variables=None):
@@ -333,48 +436,93 @@ class Bench:
         for name, element, options in elements(self.eps):
             http(url + element_path(name, element), 'POST', {'delete': sorted(api_options(name, options))})
 
+    def execution_check(self, inv, per_task, role):
+        """Which path the tasks really took, from -vvv output: module execution transfers one
+        AnsiballZ payload per module, in-process execution none."""
+        found = {}
+        for mode in MODES:
+            for key, book in (('per_endpoint', per_task), ('role', role)):
+                self.reset(self.url)
+                result = self.playbook(book, inv, mode=mode, verbose=True, label='execution-%s-%s' % (key, mode))
+                found['%s_%s' % (key, mode)] = sorted(set(re.findall(r'AnsiballZ_(kapacitor_\w+)\.py', result['output'])))
+        n = len(self.eps)
+        # module execution must show its payloads, or this check cannot see anything
+        assert len(found['per_endpoint_module']) == n and found['role_module'] == ['kapacitor_alert_endpoints'], found
+        if found['per_endpoint_in_process'] or found['role_in_process']:
+            log('WARNING: the in-process runs took the module path (AnsiballZ payloads of %s): '
+                'both columns measure module execution' % ', '.join(found['per_endpoint_in_process'] + found['role_in_process']))
+        return found
+
     # -- 1 and 2: one host --------------------------------------------------------------
     def single_host(self):
-        log('single host: %d endpoints, %d runs' % (len(elements(self.eps)), self.args.runs))
+        n = len(elements(self.eps))
+        log('single host: %d endpoints, %d runs' % (n, self.args.runs))
         inv = self.inventory([self.url])
         per_task = self.play(self.module_tasks(self.eps), 'per-endpoint')
         role = self.role_play('role', self.eps)
         uri = self.play(self.uri_tasks(self.eps), 'uri')
-        samples = collections.defaultdict(list)
-        task_times = collections.defaultdict(list)
-        checks = {}
+        debug = self.play([{'name': 'debug %d' % i, 'ansible.builtin.debug': {'msg': 'x'}} for i in range(n)], 'debug')
+        empty = self.play([], 'empty')
+        execution = self.execution_check(inv, per_task, role)
+        approaches = [('per_endpoint_in_process', per_task, 'in_process'), ('per_endpoint_module', per_task, 'module'),
+                      ('role_in_process', role, 'in_process'), ('role_module', role, 'module'), ('uri', uri, None)]
+        samples = collections.defaultdict(list)     # wall seconds per run
+        per_task_mean = collections.defaultdict(list)  # per run: the mean of the play's task times
+        checks = collections.defaultdict(list)
         for run in range(self.args.runs):
-            for approach, book in (('per_endpoint', per_task), ('role', role), ('uri', uri)):
+            for approach, book, mode in approaches:
                 self.reset(self.url)
-                first = self.playbook(book, inv, label='%s-first' % approach)
-                again = self.playbook(book, inv, label='%s-again' % approach)
-                samples['%s_first' % approach].append(first['wall'])
-                samples['%s_again' % approach].append(again['wall'])
-                task_times['%s_first' % approach] += [t['seconds'] for t in first['tasks']]
-                task_times['%s_again' % approach] += [t['seconds'] for t in again['tasks']]
-                checks.setdefault(approach, []).append((first['changed'], again['changed']))
-                log('run %d %-12s first %.1f s (changed %d), again %.1f s (changed %d)' % (
+                first = self.playbook(book, inv, mode=mode, label='%s-first' % approach)
+                again = self.playbook(book, inv, mode=mode, label='%s-again' % approach)
+                for when, result in (('first', first), ('again', again)):
+                    samples['%s_%s' % (approach, when)].append(result['wall'])
+                    per_task_mean['%s_%s' % (approach, when)].append(
+                        sum(t['seconds'] for t in result['tasks']) / len(result['tasks']))
+                checks[approach].append((first['changed'], again['changed']))
+                log('run %d %-24s first %.1f s (changed %d), again %.1f s (changed %d)' % (
                     run + 1, approach, first['wall'], first['changed'], again['wall'], again['changed']))
+            for approach, book in (('debug', debug), ('empty', empty)):
+                result = self.playbook(book, inv, label=approach)
+                samples[approach].append(result['wall'])
+                if result['tasks']:
+                    per_task_mean[approach].append(sum(t['seconds'] for t in result['tasks']) / len(result['tasks']))
+            log('run %d debug %.1f s, empty play %.1f s' % (run + 1, samples['debug'][-1], samples['empty'][-1]))
             # the uri tasks posted exactly what the collection would: it finds nothing to change
             verify = self.playbook(role, inv, check=True, label='verify-uri')
-            checks.setdefault('role_check_after_uri', []).append(verify['changed'])
-        n = len(elements(self.eps))
-        assert all(c == (n, 0) for c in checks['per_endpoint']), checks['per_endpoint']
-        assert all(c == (1, 0) for c in checks['role']), checks['role']
+            checks['role_check_after_uri'].append(verify['changed'])
+        for mode in MODES:
+            assert all(c == (n, 0) for c in checks['per_endpoint_' + mode]), checks
+            assert all(c == (1, 0) for c in checks['role_' + mode]), checks
         assert all(c == 0 for c in checks['role_check_after_uri']), checks['role_check_after_uri']
+
+        def per_run(a, b, source=None, minus=None):
+            source = samples if source is None else source
+            base = source[minus] if minus else [0.0] * len(source[a])
+            return [(x - z) / (y - z) for x, y, z in zip(source[a], source[b], base)]
+
         ratios = {
-            'per_endpoint_vs_uri_first': [a / b for a, b in zip(samples['per_endpoint_first'], samples['uri_first'])],
-            'role_vs_uri_first': [a / b for a, b in zip(samples['role_first'], samples['uri_first'])],
-            'per_endpoint_again_vs_uri_again': [a / b for a, b in zip(samples['per_endpoint_again'], samples['uri_again'])],
-            'role_again_vs_uri_again': [a / b for a, b in zip(samples['role_again'], samples['uri_again'])],
-            'per_endpoint_again_vs_first': [a / b for a, b in zip(samples['per_endpoint_again'], samples['per_endpoint_first'])],
-            'role_again_vs_first': [a / b for a, b in zip(samples['role_again'], samples['role_first'])],
-            'role_vs_per_endpoint_first': [a / b for a, b in zip(samples['role_first'], samples['per_endpoint_first'])],
+            # the issue's targets
+            'in_process_vs_module_first': per_run('per_endpoint_in_process_first', 'per_endpoint_module_first'),
+            'in_process_vs_module_again': per_run('per_endpoint_in_process_again', 'per_endpoint_module_again'),
+            'in_process_vs_uri_first': per_run('per_endpoint_in_process_first', 'uri_first'),
+            'in_process_vs_uri_again': per_run('per_endpoint_in_process_again', 'uri_again'),
+            'task_in_process_vs_debug_again': per_run('per_endpoint_in_process_again', 'debug', per_task_mean),
+            # the same from wall times, less the empty play's: every per-task cost the callback cannot see
+            'net_in_process_vs_debug_again': per_run('per_endpoint_in_process_again', 'debug', minus='empty'),
+            # the rest
+            'module_vs_uri_first': per_run('per_endpoint_module_first', 'uri_first'),
+            'module_vs_uri_again': per_run('per_endpoint_module_again', 'uri_again'),
+            'role_in_process_vs_module_first': per_run('role_in_process_first', 'role_module_first'),
+            'role_in_process_vs_module_again': per_run('role_in_process_again', 'role_module_again'),
+            'role_vs_uri_first': per_run('role_in_process_first', 'uri_first'),
+            'role_vs_per_endpoint_first': per_run('role_in_process_first', 'per_endpoint_in_process_first'),
+            'per_endpoint_again_vs_first': per_run('per_endpoint_in_process_again', 'per_endpoint_in_process_first'),
         }
         self.results['single_host'] = {
             'endpoints': n, 'sections': len(self.eps),
+            'execution_check': execution,
             'wall_seconds': dict((k, summary(v)) for k, v in samples.items()),
-            'task_seconds': dict((k, summary(v)) for k, v in task_times.items()),
+            'task_seconds': dict((k, summary(v)) for k, v in per_task_mean.items()),
             'ratios': dict((k, summary(v)) for k, v in ratios.items()),
             'changed_counts': checks,
         }
@@ -524,34 +672,71 @@ class Bench:
         self.results['requests'] = found
 
     # -- 5: fleet -------------------------------------------------------------------------
+    def reset_all(self, urls):
+        threads = [threading.Thread(target=self.reset, args=(url,)) for url in urls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
     def fleet(self):
         sizes = sorted(set(self.args.fleet))
-        log('fleet: N = %s' % sizes)
+        runs = self.args.fleet_runs
+        log('fleet: N = %s, modes %s, %d runs' % (sizes, ', '.join(self.args.fleet_modes), runs))
         urls = []
+        started = time.time()
         for i in range(max(sizes)):
             urls.append(self.stack.start_kapacitord('fleet%d' % i, self.ports['fleet'] + i, binary=self.binary))
-        role = self.role_play('role', self.eps)
+        rss = self.kapacitord_rss_mb()
+        log('%d kapacitord processes up in %.0f s, %.0f MB RSS in all' % (len(urls), time.time() - started, rss))
+        n_eps = len(elements(self.eps))
+        books = {'per_endpoint': (self.play(self.module_tasks(self.eps), 'per-endpoint'), n_eps),
+                 'role': (self.role_play('role', self.eps), 1)}
         found = {}
         for n in sizes:
+            forks = min(n, 16)
             inv = self.inventory(urls[:n], name='inventory-fleet-%d' % n)
-            first, again = [], []
-            for _run in range(self.args.runs):
-                for url in urls[:n]:
-                    self.reset(url)
-                a = self.playbook(role, inv, forks=n, label='fleet-first')
-                b = self.playbook(role, inv, forks=n, label='fleet-again')
-                assert a['changed'] == n and b['changed'] == 0, (a['changed'], b['changed'])
-                first.append(a['wall'])
-                again.append(b['wall'])
-            found[n] = {'first': summary(first), 'again': summary(again)}
-            log('fleet N=%d forks=%d: first %s, unchanged %s' % (n, n, fmt(found[n]['first']), fmt(found[n]['again'])))
+            for approach in ('per_endpoint', 'role'):
+                book, changes = books[approach]
+                for mode in self.args.fleet_modes:
+                    samples = collections.defaultdict(list)
+                    for _run in range(runs):
+                        self.reset_all(urls[:n])
+                        for when in ('first', 'again'):
+                            result = self.playbook(book, inv, forks=forks, mode=mode, memory=True,
+                                                   label='fleet-%s-%s-%d-%s' % (approach, mode, n, when))
+                            expected = changes * n if when == 'first' else 0
+                            assert result['changed'] == expected and not result['failed'], (
+                                approach, mode, n, when, result['changed'], expected)
+                            samples[when].append(result['wall'])
+                            samples[when + '_per_host'].append(result['wall'] / n)
+                            samples[when + '_tree_pss_mb'].append(result['tree_pss_peak_mb'])
+                            samples[when + '_max_process_rss_mb'].append(result['max_process_rss_mb'])
+                            samples[when + '_processes'].append(result['tree_processes_peak'])
+                    key = '%s_%s' % (approach, mode)
+                    found.setdefault(key, {})[n] = dict(((k, summary(v)) for k, v in samples.items()), forks=forks)
+                    f = found[key][n]
+                    log('fleet %-24s N=%-3d forks=%-2d first %s (%.2f s/host), unchanged %s; peak memory %.0f MB '
+                        '(%d processes), largest process %.0f MB' % (
+                            key, n, forks, fmt(f['first']), f['first_per_host']['median'], fmt(f['again']),
+                            f['first_tree_pss_mb']['max'], f['first_processes']['max'],
+                            f['first_max_process_rss_mb']['max']))
         for i in range(max(sizes)):
             self.stack.stop_kapacitord('fleet%d' % i)
-        base = found[sizes[0]]
-        for n in sizes:
-            found[n]['first_vs_n1'] = found[n]['first']['median'] / base['first']['median']
-            found[n]['again_vs_n1'] = found[n]['again']['median'] / base['again']['median']
-        self.results['fleet'] = found
+        self.results['fleet'] = {'sizes': sizes, 'modes': list(self.args.fleet_modes), 'runs': runs,
+                                 'kapacitord_rss_mb': rss, 'kapacitord_count': len(urls), 'results': found}
+
+    def kapacitord_rss_mb(self):
+        total = 0
+        for name, info in self.stack.state['kapacitord'].items():
+            if not name.startswith('fleet'):
+                continue
+            try:
+                with open('/proc/%d/status' % info['pid']) as handle:
+                    total += int(re.search(r'VmRSS:\s+(\d+)', handle.read()).group(1))
+            except (OSError, AttributeError):
+                pass
+        return total / 1024.0
 
     # -- profile --------------------------------------------------------------------------
     def profile(self):
@@ -571,10 +756,12 @@ class Bench:
         walls = collections.defaultdict(list)
         task_times = collections.defaultdict(list)
         for _attempt in range(repeats):
-            for label, book in (('empty play', empty), ('one kapacitor_slack task', one),
-                                ('22 debug tasks', debug), ('22 ping tasks', ping),
-                                ('22 kapacitor_slack tasks', slack22)):
-                result = self.playbook(book, inv, label='profile')
+            for label, book, mode in (('empty play', empty, None), ('one kapacitor_slack task', one, 'module'),
+                                      ('one kapacitor_slack task, in-process', one, 'in_process'),
+                                      ('22 debug tasks', debug, None), ('22 ping tasks', ping, None),
+                                      ('22 kapacitor_slack tasks', slack22, 'module'),
+                                      ('22 kapacitor_slack tasks, in-process', slack22, 'in_process')):
+                result = self.playbook(book, inv, mode=mode, label='profile')
                 walls[label].append(result['wall'])
                 task_times[label] += [t['seconds'] for t in result['tasks']]
         out['ansible_playbook_wall'] = dict((k, summary(v)) for k, v in walls.items())
@@ -609,6 +796,8 @@ class Bench:
         out['direct_module_run_seconds'] = summary(times)
         # in-process module run: no interpreter start, imports already done
         out['in_process_module_run_seconds'] = self.in_process_run(slack[2], repeats + 2)
+        # what the action plugin adds to that: validation and the runner, no AnsibleModule
+        out['runner_run_seconds'] = self.runner_run(slack[2], repeats + 2)
         # HTTP: the one GET an unchanged run makes
         times = []
         for _attempt in range(20):
@@ -642,6 +831,37 @@ print(json.dumps(times))
         proc = subprocess.run([self.python, '-c', code, args_file], env=dict(os.environ, PYTHONPATH=COLLECTIONS),
                               stdout=subprocess.PIPE, universal_newlines=True, check=True)
         return summary(json.loads(proc.stdout.strip().splitlines()[-1])[1:])  # first one warms up
+
+    def runner_run(self, options, repeats):
+        """Validation and one run of the lifecycle (kapacitor_runner.run_task), as the action
+        plugin does it, in a warm process; None before the runner exists."""
+        args_file = self.write('slack-args.json', {'ANSIBLE_MODULE_ARGS': dict(options, kapacitor_url=self.url)})
+        proc = subprocess.run([self.python, '-c', RUNNER_CODE, args_file, str(repeats)],
+                              env=dict(os.environ, PYTHONPATH=COLLECTIONS), stdout=subprocess.PIPE, universal_newlines=True, check=False)
+        if proc.returncode != 0:
+            log('the runner could not be timed (rc %d, see above)' % proc.returncode)
+            return None
+        return summary(json.loads(proc.stdout.strip().splitlines()[-1])[1:])
+
+
+RUNNER_CODE = r'''
+import json, sys, time
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import Context, run_task
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_tasks import task_for
+with open(sys.argv[1]) as handle:
+    raw = json.load(handle)['ANSIBLE_MODULE_ARGS']
+spec = task_for('kapacitor_slack')
+times = []
+for _attempt in range(int(sys.argv[2])):
+    started = time.perf_counter()
+    validated = ArgumentSpecValidator(spec.argument_spec, mutually_exclusive=spec.mutually_exclusive).validate(raw)
+    assert not validated.error_messages, validated.error_messages
+    result = run_task(spec, Context(validated.validated_parameters, raw))
+    times.append(time.perf_counter() - started)
+    assert result['changed'] is False, result
+print(json.dumps(times))
+'''
 
 
 class _Pid:
@@ -768,6 +988,10 @@ class AlertStream:
                 'warmup_delivered': any(s[0] in delivered for s in self.sent[:int(self.WARMUP / self.INTERVAL) // 2])}
 
 
+def verdict(value, target):
+    return 'met' if value <= target else 'MISSED by %.0f%%' % ((value / target - 1) * 100)
+
+
 # -- the table ------------------------------------------------------------------------------
 def table(results):
     lines = []
@@ -777,22 +1001,43 @@ def table(results):
         meta['date'], meta['platform'], meta['cpus'], meta['ansible_core'], meta['kapacitord'], meta['runs']))
     single = results.get('single_host')
     if single:
-        w, r = single['wall_seconds'], single['ratios']
+        w, r, t = single['wall_seconds'], single['ratios'], single['task_seconds']
+        n = single['endpoints']
         add('')
-        add('1-2. One host, %d endpoints (%d sections), wall time of ansible-playbook' % (single['endpoints'], single['sections']))
-        add('  %-44s %-24s %-24s %s' % ('approach', 'first run', 'unchanged re-run', 're-run / first'))
-        for key, label, ratio in (('per_endpoint', 'collection, one task per endpoint', 'per_endpoint_again_vs_first'),
-                                  ('role', 'collection, alert_endpoints role (1 task)', 'role_again_vs_first'),
-                                  ('uri', 'ansible.builtin.uri POST tasks', None)):
-            again_ratio = fmt(r[ratio], 'x') if ratio else '1 (always posts)'
-            add('  %-44s %-24s %-24s %s' % (label, fmt(w[key + '_first']), fmt(w[key + '_again']), again_ratio))
-        add('  ratios: per-endpoint / uri %s first, %s re-run; role / uri %s first, %s re-run; role / per-endpoint %s' % (
-            fmt(r['per_endpoint_vs_uri_first'], 'x'), fmt(r['per_endpoint_again_vs_uri_again'], 'x'),
-            fmt(r['role_vs_uri_first'], 'x'), fmt(r['role_again_vs_uri_again'], 'x'),
-            fmt(r['role_vs_per_endpoint_first'], 'x')))
-        t = single['task_seconds']
-        add('  per task: module changed %s, unchanged %s; uri %s' % (
-            fmt(t['per_endpoint_first'], 's', 3), fmt(t['per_endpoint_again'], 's', 3), fmt(t['uri_first'], 's', 3)))
+        add('1-2. One host, %d endpoints (%d sections), wall time of ansible-playbook' % (n, single['sections']))
+        add('  %-48s %-24s %-24s %s' % ('approach', 'first run', 'unchanged re-run', 'per task, unchanged'))
+        for key, label in (('per_endpoint_in_process', 'one task per endpoint, in-process (default)'),
+                           ('per_endpoint_module', 'one task per endpoint, module execution'),
+                           ('role_in_process', 'alert_endpoints role (1 task), in-process'),
+                           ('role_module', 'alert_endpoints role (1 task), module execution'),
+                           ('uri', '%d ansible.builtin.uri POST tasks' % n)):
+            add('  %-48s %-24s %-24s %s' % (label, fmt(w[key + '_first']), fmt(w[key + '_again']),
+                                            fmt(t[key + '_again'], 's', 3)))
+        add('  %-48s %-24s %-24s %s' % ('%d ansible.builtin.debug tasks' % n, fmt(w['debug']), '', fmt(t['debug'], 's', 3)))
+        add('  %-48s %s' % ('empty play', fmt(w['empty'])))
+        ex = single['execution_check']
+        add('  path taken (AnsiballZ payloads in -vvv output): per endpoint in-process %d, module execution %d; '
+            'role in-process %d, module execution %d' % tuple(len(ex[k]) for k in (
+                'per_endpoint_in_process', 'per_endpoint_module', 'role_in_process', 'role_module')))
+        if ex['per_endpoint_in_process'] or ex['role_in_process']:
+            add('  WARNING: the in-process runs took the module path: both columns measure module execution')
+        add('  targets (issue 13; ratios taken per run, then median (min-max)):')
+        for key_first, key_again, label, target in (
+                ('in_process_vs_module_first', 'in_process_vs_module_again', 'per endpoint, in-process / module execution', 0.25),
+                ('in_process_vs_uri_first', 'in_process_vs_uri_again', 'per endpoint, in-process / uri', 0.3)):
+            worst = max(r[key_first]['median'], r[key_again]['median'])
+            add('    %-44s first %-20s unchanged %-20s target <= %.2fx: %s' % (
+                label, fmt(r[key_first], 'x'), fmt(r[key_again], 'x'), target, verdict(worst, target)))
+        add('    %-44s %-47s target <= 3x: %s' % (
+            'per task, in-process / debug (unchanged)', fmt(r['task_in_process_vs_debug_again'], 'x') + ' (task times)',
+            verdict(r['task_in_process_vs_debug_again']['median'], 3)))
+        add('    %-44s %s' % ('', fmt(r['net_in_process_vs_debug_again'], 'x') + ' (play wall time less the empty play\'s)'))
+        add('  other ratios: module execution / uri %s first, %s unchanged; role in-process / module execution %s first, '
+            '%s unchanged;' % (fmt(r['module_vs_uri_first'], 'x'), fmt(r['module_vs_uri_again'], 'x'),
+                               fmt(r['role_in_process_vs_module_first'], 'x'), fmt(r['role_in_process_vs_module_again'], 'x')))
+        add('    role / uri %s first; role / per endpoint (in-process) %s first; per endpoint unchanged / first %s' % (
+            fmt(r['role_vs_uri_first'], 'x'), fmt(r['role_vs_per_endpoint_first'], 'x'),
+            fmt(r['per_endpoint_again_vs_first'], 'x')))
     tmpl = results.get('template_restart')
     if tmpl:
         s = tmpl['stats']
@@ -818,28 +1063,49 @@ def table(results):
     fleet = results.get('fleet')
     if fleet:
         add('')
-        add('5. Fleet: the role on N kapacitord processes, forks = N')
-        add('  %-4s %-24s %-24s %s' % ('N', 'first run', 'unchanged re-run', 'first / N=1, re-run / N=1'))
-        for n in sorted(fleet, key=int):
-            f = fleet[n]
-            add('  %-4s %-24s %-24s %.2fx, %.2fx' % (n, fmt(f['first']), fmt(f['again']), f['first_vs_n1'], f['again_vs_n1']))
+        add('5. Fleet: N kapacitord processes (%d of them: %.0f MB RSS in all), forks = min(N, 16), %d run(s)' % (
+            fleet['kapacitord_count'], fleet['kapacitord_rss_mb'], fleet['runs']))
+        add('   memory: peak of the summed PSS of ansible-playbook and all its descendants (sampled every %.1f s); '
+            'largest single process (max RSS, wait4)' % TreeMemory.INTERVAL)
+        add('  %-40s %-4s %-22s %-9s %-22s %-9s %s' % ('approach', 'N', 'first run', 'per host', 'unchanged re-run',
+                                                       'per host', 'controller peak / largest process'))
+        rows = []
+        for approach in ('per_endpoint', 'role'):
+            for mode in MODES:
+                found = fleet['results'].get('%s_%s' % (approach, mode))
+                if not found:
+                    continue
+                label = '%s, %s' % ('one task per endpoint' if approach == 'per_endpoint' else 'role', MODE_LABEL[mode])
+                rows.extend((label, n, found[n]) for n in sorted(found, key=int))
+        for label, n, f in rows:
+            add('  %-40s %-4s %-22s %-9s %-22s %-9s %.0f MB / %.0f MB' % (
+                label, n, fmt(f['first']), '%.3f s' % f['first_per_host']['median'], fmt(f['again']),
+                '%.3f s' % f['again_per_host']['median'],
+                max(f['first_tree_pss_mb']['max'], f['again_tree_pss_mb']['max']),
+                max(f['first_max_process_rss_mb']['max'], f['again_max_process_rss_mb']['max'])))
     prof = results.get('profile')
     if prof:
         add('')
         add('Profile of one module run (kapacitor_slack, unchanged)')
         pw, pt = prof['ansible_playbook_wall'], prof['task_seconds']
-        add('  ansible-playbook, empty play              %s' % fmt(pw['empty play']))
-        add('  ansible-playbook, one kapacitor_slack task %s (the task itself %s)' % (
-            fmt(pw['one kapacitor_slack task']), fmt(pt['one kapacitor_slack task'], 's', 3)))
-        add('  per task, 22 tasks in a play: debug (no module) %s, ping %s, the same kapacitor_slack task %s;' % (
-            fmt(pt['22 debug tasks'], 's', 3), fmt(pt['22 ping tasks'], 's', 3), fmt(pt['22 kapacitor_slack tasks'], 's', 3)))
+        add('  ansible-playbook, empty play                %s' % fmt(pw['empty play']))
+        add('  ansible-playbook, one kapacitor_slack task  module execution %s (the task %s), in-process %s (the task %s)' % (
+            fmt(pw['one kapacitor_slack task']), fmt(pt['one kapacitor_slack task'], 's', 3),
+            fmt(pw['one kapacitor_slack task, in-process']), fmt(pt['one kapacitor_slack task, in-process'], 's', 3)))
+        add('  per task, 22 tasks in a play: debug (no module) %s, ping %s,' % (
+            fmt(pt['22 debug tasks'], 's', 3), fmt(pt['22 ping tasks'], 's', 3)))
+        add('    the same kapacitor_slack task: module execution %s, in-process %s' % (
+            fmt(pt['22 kapacitor_slack tasks'], 's', 3), fmt(pt['22 kapacitor_slack tasks, in-process'], 's', 3)))
         single = results.get('single_host')
         if single:
-            add('    22 different modules (one per endpoint, unchanged) %s' % fmt(single['task_seconds']['per_endpoint_again'], 's', 3))
+            add('    22 different modules (one per endpoint, unchanged; mean per task): module execution %s, in-process %s' % (
+                fmt(single['task_seconds']['per_endpoint_module_again'], 's', 3),
+                fmt(single['task_seconds']['per_endpoint_in_process_again'], 's', 3)))
         for label, stat in prof['python_seconds'].items():
             add('  %-62s %s' % (label, fmt(stat, 's', 3)))
         add('  %-62s %s' % ('python kapacitor_slack.py args.json (no Ansible, no AnsiballZ)', fmt(prof['direct_module_run_seconds'], 's', 3)))
         add('  %-62s %s' % ('module main() in a warm process', fmt(prof['in_process_module_run_seconds'], 's', 4)))
+        add('  %-62s %s' % ('validation + run_task in a warm process (the in-process work)', fmt(prof.get('runner_run_seconds'), 's', 4)))
         add('  %-62s %s' % ('one GET /config/slack (urllib)', fmt(prof['http_get_seconds'], 's', 4)))
     return '\n'.join(lines)
 
@@ -858,21 +1124,31 @@ def versions(binary):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split('\n', 3)[3])
-    parser.add_argument('--quick', action='store_true', help='3 runs, fleet N = 1, 4')
-    parser.add_argument('--runs', type=int, help='runs per measurement (default 5, --quick 3)')
+    parser.add_argument('--quick', action='store_true',
+                        help='2 runs, fleet N = 1, 8 with 1 run, in-process only (about 8 minutes)')
+    parser.add_argument('--runs', type=int, help='runs per measurement (default 5, --quick 2)')
     parser.add_argument('--fleet', type=lambda s: [int(x) for x in s.split(',')],
-                        help='fleet sizes (default 1,4,8; --quick 1,4)')
+                        help='fleet sizes (default 1,8,32; --quick 1,8)')
+    parser.add_argument('--fleet-runs', type=int, help='runs per fleet measurement (default min(runs, 3), --quick 1)')
+    parser.add_argument('--fleet-modes', type=lambda s: s.replace('-', '_').split(','),
+                        help='execution modes of the fleet runs: in_process, module or both (default in_process: '
+                             'module execution of 22 tasks on 32 hosts takes minutes per run)')
     parser.add_argument('--only', default='single,template,requests,fleet,profile',
                         help='comma-separated parts to run (default: all)')
     parser.add_argument('--out', default=os.path.join(HERE, 'results.json'))
     parser.add_argument('--port-offset', type=int, default=int(os.environ.get('TICK_BENCH_PORT_OFFSET', 900)),
                         help='added to the stack\'s default ports (default 900: kapacitord 19992, receiver '
-                             '20200; extra kapacitords from 20210)')
+                             '20200-20202 and 19925, template server 20210, proxy 20211, fleet from 20212)')
     parser.add_argument('--state-dir', help='default: a new temporary directory')
     parser.add_argument('--keep-state', action='store_true', help='keep the state dir (logs, playbooks)')
     args = parser.parse_args()
-    args.runs = args.runs or (3 if args.quick else 5)
-    args.fleet = args.fleet or ([1, 4] if args.quick else [1, 4, 8])
+    args.runs = args.runs or (2 if args.quick else 5)
+    args.fleet = args.fleet or ([1, 8] if args.quick else [1, 8, 32])
+    args.fleet_runs = args.fleet_runs or (1 if args.quick else min(args.runs, 3))
+    args.fleet_modes = args.fleet_modes or ['in_process']
+    unknown = set(args.fleet_modes) - set(MODES)
+    if unknown:
+        parser.error('unknown --fleet-modes %s (in_process, module)' % ', '.join(sorted(unknown)))
     parts = args.only.split(',')
     if 'fleet' not in parts:
         args.fleet = [1]

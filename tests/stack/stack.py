@@ -10,6 +10,8 @@
   stack.py integration-vars    print the variables integration targets use (YAML)
   stack.py start-kapacitord --name N --port P [--conf-extra FILE]
   stack.py stop-kapacitord --name N
+  stack.py start-sshd [--port P]     an sshd on 127.0.0.1 for tests of non-local connections
+  stack.py stop-sshd
 
 Each kapacitord gets a throwaway data dir and config under the state dir (default
 ``<repo>/.stack``): InfluxDB connection, usage reporting and flux tasks off, config overrides
@@ -88,6 +90,23 @@ persistence false
 log_dest stderr
 """
 
+SSHD_CONF = """\
+Port {port}
+ListenAddress 127.0.0.1
+HostKey {dir}/ssh_host_ed25519_key
+PidFile {dir}/sshd.pid
+AuthorizedKeysFile {dir}/authorized_keys
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitEmptyPasswords no
+UsePAM no
+StrictModes no
+AllowUsers root
+Subsystem sftp internal-sftp
+"""
+
 PORTS = {
     'kapacitor': 19092,
     'receiver': 19300,
@@ -96,6 +115,7 @@ PORTS = {
     'receiver_smtp': 19025,
     'mqtt': 19883,
     'kafka': 19450,  # and its controller on 19451
+    'sshd': 19422,
 }
 
 
@@ -233,6 +253,55 @@ class Stack:
             self.state['mqtt'] = None
             self.save()
 
+    # -- sshd (openssh-server from Debian's package), for tests of a real non-local connection --
+    def start_sshd(self, port):
+        """Start sshd on 127.0.0.1:port with a throwaway host key and user key (made here, in
+        the state dir): root may log in with that key only. Returns what an inventory needs."""
+        self.stop_sshd()
+        binary = '/usr/sbin/sshd'
+        if not os.path.exists(binary):
+            log('installing openssh-server from Debian packages')
+            subprocess.run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive '
+                           'apt-get install -y -qq openssh-server >/dev/null', shell=True, check=True)
+        base = os.path.join(self.dir, 'sshd')
+        if os.path.isdir(base):
+            shutil.rmtree(base)
+        os.makedirs(base, mode=0o700)
+        os.makedirs('/run/sshd', mode=0o755, exist_ok=True)  # sshd's privilege separation dir
+        host_key = os.path.join(base, 'ssh_host_ed25519_key')
+        user_key = os.path.join(base, 'id_ed25519')
+        for key, comment in ((host_key, 'tick-stack-host'), (user_key, 'tick-stack-user')):
+            subprocess.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', key], check=True)
+        shutil.copyfile(user_key + '.pub', os.path.join(base, 'authorized_keys'))
+        known_hosts = os.path.join(base, 'known_hosts')
+        with open(host_key + '.pub') as handle:
+            host_public = ' '.join(handle.read().split()[:2])
+        with open(known_hosts, 'w') as handle:
+            handle.write('[127.0.0.1]:%d %s\n' % (port, host_public))
+        conf = os.path.join(base, 'sshd_config')
+        with open(conf, 'w') as handle:
+            handle.write(SSHD_CONF.format(port=port, dir=base))
+        subprocess.run([binary, '-t', '-f', conf], check=True)
+        logfile = open(os.path.join(base, 'sshd.log'), 'ab')
+        # -D: stay in the foreground, so the pid is sshd's own; -e: log to the log file
+        proc = subprocess.Popen([binary, '-D', '-e', '-f', conf], stdout=logfile, stderr=logfile,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        wait_tcp('127.0.0.1', port, proc, logfile.name)
+        # a Python without ansible on the "managed" side: the module payload must bring it all
+        python = '/usr/bin/python3' if os.path.exists('/usr/bin/python3') else sys.executable
+        self.state['sshd'] = {'pid': proc.pid, 'port': port, 'user': 'root', 'user_key': user_key,
+                              'known_hosts': known_hosts, 'python': python, 'dir': base}
+        self.save()
+        log('sshd ready at 127.0.0.1:%d (pid %d)' % (port, proc.pid))
+        return self.state['sshd']
+
+    def stop_sshd(self):
+        info = self.state.get('sshd')
+        if info:
+            stop_pid(info['pid'], 'sshd')
+            self.state['sshd'] = None
+            self.save()
+
     def integration_vars(self):
         """What integration targets know about the stack (tests/integration/integration_config.yml)."""
         receiver = self.state['receiver']
@@ -274,6 +343,7 @@ class Stack:
     def down(self):
         for name in list(self.state['kapacitord']):
             self.stop_kapacitord(name)
+        self.stop_sshd()
         self.stop_kafka()
         self.stop_mosquitto()
         self.stop_receiver()
@@ -361,6 +431,9 @@ def main(argv=None):
                        help='set a key of the [http] table, e.g. --http auth-enabled=true')
     stop = sub.add_parser('stop-kapacitord')
     stop.add_argument('--name', required=True)
+    sshd = sub.add_parser('start-sshd')
+    sshd.add_argument('--port', type=int, default=PORTS['sshd'])
+    sub.add_parser('stop-sshd')
     args = parser.parse_args(argv)
 
     stack = Stack(args.state_dir)
@@ -382,6 +455,10 @@ def main(argv=None):
         stack.start_kapacitord(args.name, args.port, args.conf_extra, fresh=not args.keep_data, http=http)
     elif args.command == 'stop-kapacitord':
         stack.stop_kapacitord(args.name)
+    elif args.command == 'start-sshd':
+        stack.start_sshd(args.port)
+    elif args.command == 'stop-sshd':
+        stack.stop_sshd()
     elif args.command == 'integration-vars':
         for key, value in sorted(stack.integration_vars().items()):
             print('%s: %s' % (key, json.dumps(value)))
