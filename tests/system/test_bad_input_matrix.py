@@ -51,7 +51,8 @@ def cases_for(name, urls):
     if section.is_list:
         base[section.element_key] = ELEMENTS[name]
     cases = []
-    option = first(section, 'bool') or first(section, 'list') or first(section, 'dict', secret=False)
+    # httppost has neither bools nor lists: use its headers, a free mapping (basic_auth has fixed keys).
+    option = first(section, 'bool') or first(section, 'list') or first(section, 'dict', suboptions=None)
     kind = section.options[option].kind
     wrong = {'bool': 'sometimes', 'list': {'a': 1}, 'dict': ['x']}[kind]
     fine = {'bool': True, 'list': ['x'], 'dict': {'X-Matrix': 'yes'}}[kind]
@@ -73,7 +74,7 @@ def cases_for(name, urls):
     plain = dict(base, **{option: fine})
     cases.append(('unreachable', dict(plain, kapacitor_url=urls['unreachable']), 'connection refused'))
     cases.append(('wrong-port', dict(plain, kapacitor_url=urls['wrong_port']), 'pointing at Kapacitor'))
-    cases.append(('timeout', dict(plain, kapacitor_url=urls['silent'], request_timeout=1), 'no answer from Kapacitor within 1 s'))
+    cases.append(('timeout', dict(plain, kapacitor_url=urls['silent'], request_timeout=1), 'no complete answer from Kapacitor within 1 s'))
     cases.append(('5xx', dict(plain, kapacitor_url=urls['failing']), 'HTTP 500'))
     return [('%s/%s' % (name, case), params, expected) for case, params, expected in cases]
 
