@@ -14,8 +14,9 @@ same Kapacitor, run, turn ``SpecError`` and ``KapacitorError`` into one scrubbed
 Two front ends call it with the same spec:
 
 * :func:`run_as_module`: normal module execution through AnsibleModule (on any host);
-* the action plugin ``tick.kapacitor.kapacitor``: in-process on the controller, for tasks that
-  run there through the ``local`` connection (plugins/action/kapacitor.py).
+* the action plugins (plugins/action/kapacitor_<name>.py, one class in
+  plugins/plugin_utils/kapacitor_action.py): in-process on the controller, for tasks that run
+  there through the ``local`` connection.
 """
 
 from __future__ import absolute_import, division, print_function
