@@ -1125,7 +1125,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split('\n', 3)[3])
     parser.add_argument('--quick', action='store_true',
-                        help='2 runs, fleet N = 1, 8 with 1 run, in-process only (about 8 minutes)')
+                        help='2 runs, fleet N = 1, 8 with 1 run, in-process only (about 5 minutes)')
     parser.add_argument('--runs', type=int, help='runs per measurement (default 5, --quick 2)')
     parser.add_argument('--fleet', type=lambda s: [int(x) for x in s.split(',')],
                         help='fleet sizes (default 1,8,32; --quick 1,8)')
