@@ -43,6 +43,7 @@ ANSIBLE_DOCS_URL=https://docs.ansible.com/projects/ansible/devel/
 ANSIBLE_DOCS_LABELS='
 common_return_values reference_appendices/common_return_values.html#common-return-values Return Values
 ansible_configuration_settings reference_appendices/config.html#ansible-configuration-settings Ansible Configuration Settings
+action_plugins plugins/action.html#action-plugins Action Plugins
 '
 
 log() { printf '[docs] %s\n' "$*" >&2; }
