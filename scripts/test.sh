@@ -58,12 +58,14 @@ count_sanity() {
   if [ "$2" != 0 ] && [ "$bad" = 0 ]; then bad=1; fi
   echo "$((ran - bad < 0 ? 0 : ran - bad)) $bad"
 }
+# Sums every pytest summary line: ansible-test units runs the controller tests (plugins/action)
+# and the module_utils tests in separate pytest sessions.
 count_pytest() {
-  local line ok bad
-  line=$(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$1" | tail -1 || true)
-  ok=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$line")
-  bad=$(sed -nE 's/.* ([0-9]+) (failed|error).*/\1/p' <<<"$line")
-  ok=${ok:-0}; bad=${bad:-0}
+  local line ok=0 bad=0 n
+  while IFS= read -r line; do
+    n=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<<"$line"); ok=$((ok + ${n:-0}))
+    n=$(sed -nE 's/.* ([0-9]+) (failed|error).*/\1/p' <<<"$line"); bad=$((bad + ${n:-0}))
+  done < <(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$1" || true)
   if [ "$2" != 0 ] && [ "$bad" = 0 ]; then bad=1; fi
   echo "$ok $bad"
 }
