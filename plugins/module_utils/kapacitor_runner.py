@@ -34,7 +34,7 @@ from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     KapacitorError, url_secrets)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import scrub, secret_forms
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import all_forms, scrub
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
 
 
@@ -121,19 +121,6 @@ def run_task(spec, ctx):
 
 def one_line(text):
     return ' '.join(line.strip() for line in (text or '').splitlines() if line.strip())
-
-
-def all_forms(values):
-    """Every form in which these secrets can come back (escaped, quoted, encoded)."""
-    forms = set()
-    for value in values:
-        if isinstance(value, dict):
-            forms.update(all_forms(value.values()))
-        elif isinstance(value, (list, tuple)):
-            forms.update(all_forms(value))
-        else:
-            forms.update(secret_forms(value))
-    return forms
 
 
 # -- front end: normal module execution -----------------------------------------------------

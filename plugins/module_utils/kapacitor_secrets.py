@@ -328,13 +328,19 @@ def flatten(secret_values_):
     return flat
 
 
+def all_forms(secret_values_):
+    """Every form in which these secrets (as :func:`flatten` takes them) can come back."""
+    forms = set()
+    for value in flatten(secret_values_):
+        forms.update(secret_forms(value))
+    return forms
+
+
 def scrub(text, secret_values_):
     """``text`` with every form of every secret replaced by ********, longest form first."""
     if not isinstance(text, str):
         text = str(text)
-    forms = set()
-    for value in flatten(secret_values_):
-        forms.update(secret_forms(value))
+    forms = all_forms(secret_values_)
     # Longest first, so that a secret containing another (or its own shorter form) is masked whole.
     for form in sorted(forms, key=lambda f: (-len(f), f)):
         if form in text:

@@ -49,7 +49,8 @@ except ImportError:
 
 # Imported when the plugin loads, once per worker process: what the module path pays on every task.
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import (
-    Context, TaskFailed, all_forms, run_task)
+    Context, TaskFailed, run_task)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import all_forms
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_tasks import task_for
 
 display = Display()
