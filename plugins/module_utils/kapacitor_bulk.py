@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,14 +9,10 @@ declarations), the whole configuration is read with one GET, each element that d
 written with one POST, and the result is read back with one more GET.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, section_path)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import (
-    SectionRun, diff_view, public_view, test_option_secrets)
+    UPDATE_SECRETS_ARGUMENT, SectionRun, diff_view, public_view, test_option_secrets)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskFailed, TaskSpec
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
@@ -52,7 +47,7 @@ def endpoints_argument_spec():
 BULK_ARGUMENT_SPEC = dict(
     endpoints=dict(type='dict', required=True, options=endpoints_argument_spec()),
     prune=dict(type='bool', default=False),
-    update_secrets=dict(type='str', default='on_create', choices=['on_create', 'always']),
+    update_secrets=UPDATE_SECRETS_ARGUMENT,
     test_changed=dict(type='bool', default=False),
 )
 
@@ -103,14 +98,12 @@ class BulkRun:
             raw_elements = (raw if isinstance(raw, list) else [raw]) if raw is not None else []
             seen = set()
             for index, params in enumerate(elements):
-                params = dict(params)
-                params['update_secrets'] = self.params['update_secrets']
                 where = name if not section.is_list else '%s[%d]' % (name, index)
                 try:
                     if index < len(raw_elements) and isinstance(raw_elements[index], dict):
                         section.check_raw_types(raw_elements[index])
-                    run = SectionRun(section, self.client, params, check_mode=self.check_mode,
-                                     read_back=False)
+                    run = SectionRun(section, self.client, params, update_secrets=self.params['update_secrets'],
+                                     check_mode=self.check_mode, read_back=False)
                 except SpecError as exc:
                     raise SpecError('endpoints.%s: %s' % (where, exc))
                 if run.element in seen:

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,10 +12,6 @@ because it must know exactly how far a request got (connected? sent? answered?) 
 write may have landed, bound the whole request by one deadline, never follow a redirect and never
 hand credentials to any other host.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import base64
 import io
@@ -270,7 +265,6 @@ class KapacitorClient:
         self._prefix = parts.path.rstrip('/')
         self.timeout = timeout
         self.version = None
-        self.requests = []  # (method, path) of every request sent, for callers and tests
         self._headers = {'Accept': 'application/json', 'User-Agent': 'tick.kapacitor'}
         url_user = parts.username
         if not username and url_user is not None:
@@ -320,7 +314,6 @@ class KapacitorClient:
         (a JSON object with each key holding such a value); anything else is not Kapacitor's.
         """
         where = '%s %s%s' % (method, self.base_url, path)
-        self.requests.append((method, path))
         write = method != 'GET'
         try:
             status, raw = self._exchange(method, path, body)

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,10 +10,6 @@ this collection's declaration when the section is known, otherwise inferred from
 values; secrets are the options Kapacitor redacts, the ones this collection declares secret,
 and the ones the user passes in ``secret_options``.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import math
 import re
@@ -324,7 +319,8 @@ def run_config(ctx):
     probe_params = {'state': params['state']}
     if key:
         probe_params[key] = params.get('element') or ''
-    probe = SectionRun(probe_section, client, probe_params, check_mode=ctx.check_mode)
+    probe = SectionRun(probe_section, client, probe_params, update_secrets=params['update_secrets'],
+                       check_mode=ctx.check_mode)
     try:
         current = probe.read()
     except ElementMissing:
@@ -337,11 +333,12 @@ def run_config(ctx):
     section = dynamic_section(name, current, probe.redacted, wanted, set(params['secret_options']))
     run_params = dict(desired_values(section, params))
     ctx.hide([leaf for opt in section.secrets() for leaf in _leaves(run_params.get(opt.name))])
-    run_params.update(state=params['state'], update_secrets=params['update_secrets'],
-                      test_options=params['test_options'], test_alert=params['test_alert'])
+    run_params.update(state=params['state'], test_options=params['test_options'],
+                      test_alert=params['test_alert'])
     if key:
         run_params[key] = probe_params[key]
-    run = SectionRun(section, client, run_params, check_mode=ctx.check_mode)
+    run = SectionRun(section, client, run_params, update_secrets=params['update_secrets'],
+                     check_mode=ctx.check_mode)
     run.redacted = probe.redacted
     return converge(ctx, run, current, prefetched=True)
 

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,13 +9,8 @@ element once, compares only the options the user supplied, writes at most once, 
 result back once, sends the optional test alert, and never shows a secret.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
-
-from ansible.module_utils.six.moves.urllib.parse import quote
+from urllib.parse import quote
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, element_path, json_kind,
@@ -30,9 +24,13 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets i
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
     SpecError, format_duration, parse_duration)
 
+# Declared once: every endpoint module, the bulk module and (generated) the role take it; the
+# runs get the value passed explicitly (SectionRun's update_secrets).
+UPDATE_SECRETS_ARGUMENT = dict(type='str', default='on_create', choices=['on_create', 'always'])
+
 ENDPOINT_ARGUMENT_SPEC = dict(
     state=dict(type='str', default='present', choices=['present', 'absent']),
-    update_secrets=dict(type='str', default='on_create', choices=['on_create', 'always']),
+    update_secrets=UPDATE_SECRETS_ARGUMENT,
     test_alert=dict(type='bool', default=False),
     test_options=dict(type='dict'),
 )
@@ -58,7 +56,7 @@ class Plan:
         return bool(self.changes) or not self.exists
 
 
-def plan_element(section, desired, current, update_secrets='on_create'):
+def plan_element(section, desired, current, update_secrets):
     """Compare the user's options with the element's current options.
 
     desired: {ansible_name: value} of the options the user supplied (already validated).
@@ -157,7 +155,7 @@ def diff_view(section, api_options, updated_secrets=()):
 class SectionRun:
     """Converges one element of one section; usable by single modules and the bulk module."""
 
-    def __init__(self, section, client, params, check_mode=False, read_back=True):
+    def __init__(self, section, client, params, *, update_secrets, check_mode=False, read_back=True):
         self.section = section
         # read_back=False: the caller reads the whole config once after all writes (bulk).
         self.read_back = read_back
@@ -165,7 +163,7 @@ class SectionRun:
         self.params = params
         self.check_mode = check_mode
         self.state = params.get('state') or 'present'
-        self.update_secrets = params.get('update_secrets') or 'on_create'
+        self.update_secrets = update_secrets
         self.element = section.validate_element(
             params.get(section.element_key) if section.is_list else '')
         self.desired = section.desired_options(params)
@@ -266,7 +264,8 @@ class SectionRun:
         """
         if options is None:
             return sorted(self.desired) or [self.section.element_key or self.section.name]
-        return sorted(plan_element(self.section, self.desired, options).changes)
+        # Secrets that are set count as stuck: Kapacitor redacts most of them.
+        return sorted(plan_element(self.section, self.desired, options, 'on_create').changes)
 
     def verify_or_retry(self, after):
         """Make sure what was written is what Kapacitor now holds; returns the element's options.
@@ -485,7 +484,8 @@ def run_section(section, ctx):
         ctx.warn(section.warning)
     # Ansible's type='str' turns a list, dict or bool into text ("False"): judge what the task gave.
     section.check_raw_types(ctx.raw_params)
-    run = SectionRun(section, KapacitorClient.from_params(ctx.params), ctx.params, check_mode=ctx.check_mode)
+    run = SectionRun(section, KapacitorClient.from_params(ctx.params), ctx.params,
+                     update_secrets=ctx.params['update_secrets'], check_mode=ctx.check_mode)
     return converge(ctx, run)
 
 

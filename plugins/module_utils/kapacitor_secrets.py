@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,16 +12,11 @@ answered to a test alert, since a peer may echo the secret webhook path Kapacito
 This module imports nothing of the collection, so that every other module_utils can import it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import html
 import json
 import re
 import unicodedata
-
-from ansible.module_utils.six.moves.urllib.parse import quote, quote_plus, unquote
+from urllib.parse import quote, quote_plus, unquote
 
 # How secrets appear in diffs. In returned config they are booleans, like Kapacitor's own.
 SECRET_SET = '<set>'

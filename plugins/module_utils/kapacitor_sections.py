@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,10 +7,6 @@
 Option names are Kapacitor's with dashes turned into underscores; ``api_name`` marks the
 exceptions. Sources: Kapacitor v1.8.3 ``services/<name>/config.go``.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import re
 
@@ -218,6 +213,7 @@ KAFKA = Section(
 
 MQTT = Section(
     'mqtt',
+    test_success='Whether Kapacitor published the message.',
     title='MQTT',
     element_key='name',
     element_default='default',
@@ -304,12 +300,15 @@ PUSHOVER = Section(
 
 HTTPPOST = Section(
     'httppost',
+    test_success=('Whether Kapacitor posted the test alert and got an HTTP answer. '
+                  "Kapacitor does not look at the answer's status, so an endpoint answering V(500) still succeeds."),
     title='HTTP POST',
     element_key='endpoint',
     element_default=None,
     # Kapacitor's httppost test ignores the configuration and posts to its own defaults.
     test_from_config={'url': 'url', 'headers': 'headers'},
     test_element_option='endpoint',
+    handler_kind=None,
     can_add=False,
     add_refusal=(
         'this endpoint is not defined in kapacitor.conf. Kapacitor accepts httppost endpoints '
@@ -332,6 +331,7 @@ HTTPPOST = Section(
 
 SENSU = Section(
     'sensu',
+    test_success='Whether Kapacitor sent the check result and the Sensu client answered C(ok).',
     title='Sensu',
     # Kapacitor's test reports source "Kapacitor"; "" uses the configured source.
     test_defaults={'source': ''},
@@ -362,6 +362,7 @@ SERVICENOW = Section(
 
 SMTP = Section(
     'smtp',
+    test_success='Whether Kapacitor queued the email (not whether it was delivered).',
     title='SMTP (email)',
     options={
         'enabled': Option('bool'),
@@ -383,6 +384,7 @@ SMTP = Section(
 
 SNMPTRAP = Section(
     'snmptrap',
+    test_success='Whether Kapacitor sent the trap.',
     title='SNMP trap',
     options={
         'enabled': Option('bool'),
@@ -430,6 +432,7 @@ VICTOROPS = Section(
 
 ZENOSS = Section(
     'zenoss',
+    test_success='Whether Kapacitor sent the alert and Zenoss answered 200.',
     title='Zenoss',
     since='1.6.0',
     prepare=_zenoss_severity_map,

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,10 +8,6 @@ A :class:`Section` lists its :class:`Option` objects under their Ansible (snake_
 Everything else is derived from that: the Kapacitor option name, the Ansible argument spec,
 ``no_log``, value validation and normalisation for comparison.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import math
 import re
@@ -421,6 +416,9 @@ def check_raw_string(name, value, wanted='a string'):
     raise SpecError('%s: got %s; give %s%s' % (name, describe_raw(value), wanted, hint))
 
 
+SAME_AS_NAME = object()
+
+
 class Section:
     """An alert section of Kapacitor's config-override API.
 
@@ -441,15 +439,22 @@ class Section:
     can_add: whether new elements added through the API work; if not, ``add_refusal``
         explains why the module refuses to add one.
     warning: shown on every use (retired services).
+    test_success: what a successful service test proves, for the docs, when it is not simply
+        that Kapacitor sent the alert.
+    handler_kind: the topic-handler kind that sends through this section's service; by
+        default the section's name. ``None`` when no kind does (httppost: the generic ``post``
+        handler takes its own URL, or names an httppost endpoint).
     extra_argument_spec, mutually_exclusive, prepare: options that are not Kapacitor options
         (HipChat's subdomain); ``prepare(params)`` turns them into Kapacitor options.
     """
 
     def __init__(self, name, options, title=None, element_key=None, element_default=None,
                  test_element_option=None, test_defaults=None, test_from_config=None, since=None,
-                 can_add=True, add_refusal=None, warning=None, extra_argument_spec=None,
-                 mutually_exclusive=None, prepare=None):
+                 can_add=True, add_refusal=None, warning=None, handler_kind=SAME_AS_NAME,
+                 test_success=None, extra_argument_spec=None, mutually_exclusive=None, prepare=None):
         self.name = name
+        self.handler_kind = name if handler_kind is SAME_AS_NAME else handler_kind
+        self.test_success = test_success
         self.title = title or name
         self.options = dict((key, opt.bind(key)) for key, opt in options.items())
         self.element_key = element_key

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,10 +7,6 @@
 The in-process action plugin looks a task's module up here; each module file imports only its
 own spec, so that its AnsiballZ payload stays small.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_bulk import BULK_TASK
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_dynamic import CONFIG_TASK

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,32 +15,27 @@ file modes to decimal integers. Other kinds pass their options through, apart fr
 duration options, which are translated as well.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import posixpath
 import re
 import unicodedata
+from urllib.parse import quote
 
 from ansible.module_utils.parsing.convert_bool import boolean
-from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskSpec
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
     SECRET_SET, SECRET_UNSET, SECRET_UPDATED, is_set, mask_url, public_options, scrub, secret_values, walk)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
     SpecError, parse_duration)
 
-# Every kind Kapacitor v1.8.3 accepts (services/alert/service.go createHandlerFromSpec).
-KINDS = (
-    'aggregate', 'alerta', 'bigpanda', 'discord', 'exec', 'hipchat', 'kafka', 'log', 'mqtt',
-    'opsgenie', 'opsgenie2', 'pagerduty', 'pagerduty2', 'post', 'publish', 'pushover', 'sensu',
-    'servicenow', 'slack', 'smtp', 'snmptrap', 'talk', 'tcp', 'teams', 'telegram', 'victorops',
-    'zenoss',
-)
+# Kinds that are not a section's service (services/alert/service.go createHandlerFromSpec).
+GENERIC_KINDS = ('aggregate', 'exec', 'log', 'post', 'publish', 'tcp')
+# Every kind Kapacitor v1.8.3 accepts: the generic ones and one per alert service.
+KINDS = tuple(sorted(set(GENERIC_KINDS) | set(
+    section.handler_kind for section in SECTIONS.values() if section.handler_kind)))
 
 # Kapacitor's own checks (services/alert/dao.go): ^[-\._\p{L}0-9]+$ for handler ids, ":" too for
 # topics. Go's "$" is the end of the text; Python's would accept a trailing newline, and Python's

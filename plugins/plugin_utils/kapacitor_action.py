@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -18,10 +17,6 @@ that ``kapacitor_url: http://localhost:9092`` on an ssh host keeps meaning that 
 Module execution is forced with ``kapacitor_execution: module`` (a host, group, play or task
 variable) or ``TICK_KAPACITOR_EXECUTION=module`` in the controller's environment.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import json
 import os

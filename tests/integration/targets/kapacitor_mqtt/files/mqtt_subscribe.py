@@ -11,8 +11,6 @@ seconds, whichever comes first, and prints
 {"subscribed": true, "messages": [{"topic", "payload", "qos", "retain"}, ...]}.
 """
 
-from __future__ import absolute_import, division, print_function
-
 import argparse
 import json
 import sys

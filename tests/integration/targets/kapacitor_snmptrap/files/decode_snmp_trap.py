@@ -13,8 +13,6 @@ Octet strings are decoded as UTF-8 when possible, else given as hex. A datagram 
 valid BER fails the script with a message naming the offset.
 """
 
-from __future__ import absolute_import, division, print_function
-
 import base64
 import json
 import sys
