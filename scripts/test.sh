@@ -15,7 +15,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 ENV=tests/tooling/ansible-test-env.sh
 PY=3.11
-STAGES="${TICK_STAGES:-changelog docs lint sanity units molecule integration system compat}"
+STAGES="${TICK_STAGES:-generated changelog docs lint sanity units molecule integration system compat}"
 LOGDIR="$REPO/tests/output/logs"
 mkdir -p "$LOGDIR"
 
@@ -89,13 +89,16 @@ start_stack() {
 
 for stage in $STAGES; do
   case "$stage" in
+    generated)
+      # everything that lists modules, sections or options is generated: fail on drift
+      run_stage generated count_pytest bash -c "'$VENV/bin/python' tools/generate.py --check &&
+        '$VENV/bin/python' -m pytest -p no:cacheprovider tests/tooling/test_generate.py" ;;
     changelog)
       "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check 'antsibull-changelog>=0.26' >&2
       run_stage changelog count_rc "$VENV/bin/antsibull-changelog" lint ;;
     docs)
       "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check 'antsibull-docs>=2' >&2
       run_stage docs count_rc bash -c "set -e
-        '$VENV/bin/python' tests/tooling/generate_bulk_docs.py --check
         cd '$COLLECTION' && antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
         cd '$REPO' && TICK_DOCS_LINT=0 docs/build.sh >/dev/null" ;;
     lint)

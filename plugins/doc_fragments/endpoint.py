@@ -1,11 +1,6 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 
 class ModuleDocFragment:
@@ -72,6 +67,56 @@ notes:
     reads the element again and reports C(changed) if the values are there; otherwise it fails
     saying that the write may have been applied, and reports C(changed=true).
   - Redirects are never followed, so credentials only ever go to O(kapacitor_url)'s host.
+'''
+
+    # update_secrets alone, for the bulk module: tools/generate.py copies it from DOCUMENTATION.
+    # BEGIN GENERATED update_secrets (tools/generate.py)
+    UPDATE_SECRETS = r'''
+options:
+  update_secrets:
+    description:
+      - Kapacitor never returns secret options (tokens, passwords, some webhook URLs); it
+        only says whether they are set. They therefore cannot be compared.
+      - V(on_create) sends a secret only when Kapacitor reports it unset (or when you set it
+        to the empty string to clear it). Runs stay idempotent, but B(changing a secret that
+        is already set needs) O(update_secrets=always).
+      - V(always) sends every given secret on every run and therefore always reports a change
+        when a secret is given.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+'''
+    # END GENERATED update_secrets
+
+    # Return values shared by the endpoint modules. ansible-core 2.19 has no RETURN fragments
+    # (2.20 does), so tools/generate.py copies these into each module's RETURN.
+    RETURN = r'''
+changed_options:
+  description: Names of the options that were (or in check mode would be) written.
+  returned: success
+  type: list
+  elements: str
+test_alert:
+  description: Kapacitor's answer to the test alert, when O(test_alert=true).
+  returned: when O(test_alert=true) and O(state=present)
+  type: dict
+  contains:
+    success:
+      description: Whether Kapacitor sent the alert.
+      type: bool
+      returned: always
+    message:
+      description: Kapacitor's error message, empty on success.
+      type: str
+      returned: always
+  sample:
+    success: true
+    message: ""
+kapacitor_version:
+  description: Version of the Kapacitor server, from its C(X-Kapacitor-Version) header.
+  returned: when Kapacitor answered
+  type: str
+  sample: 1.8.3
 '''
 
     ATTRIBUTES = r'''

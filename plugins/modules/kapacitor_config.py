@@ -1,12 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: kapacitor_config
@@ -119,12 +114,14 @@ config:
     port: 25
     password: true
     idle-timeout: 1m0s
+# BEGIN GENERATED shared returns (tools/generate.py)
 changed_options:
   description: Names of the options that were (or in check mode would be) written.
   returned: success
   type: list
   elements: str
-  sample: [idle-timeout]
+  sample:
+    - idle-timeout
 test_alert:
   description: Kapacitor's answer to the service test, when O(test_alert=true).
   returned: when O(test_alert=true) and O(state=present)
@@ -140,12 +137,13 @@ test_alert:
       returned: always
   sample:
     success: true
-    message: ""
+    message: ''
 kapacitor_version:
   description: Version of the Kapacitor server, from its C(X-Kapacitor-Version) header.
   returned: when Kapacitor answered
   type: str
   sample: 1.8.3
+# END GENERATED shared returns
 '''
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_dynamic import CONFIG_TASK

@@ -1,12 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: kapacitor_info
@@ -29,9 +24,31 @@ options:
       - Use V([]) to report none (for example to read only O(topics)).
     type: list
     elements: str
-    choices: [alerta, bigpanda, discord, hipchat, httppost, kafka, mqtt, opsgenie, opsgenie2,
-              pagerduty, pagerduty2, pushover, sensu, servicenow, slack, smtp, snmptrap, talk,
-              teams, telegram, victorops, zenoss]
+    # BEGIN GENERATED choices (tools/generate.py)
+    choices:
+      - alerta
+      - bigpanda
+      - discord
+      - hipchat
+      - httppost
+      - kafka
+      - mqtt
+      - opsgenie
+      - opsgenie2
+      - pagerduty
+      - pagerduty2
+      - pushover
+      - sensu
+      - servicenow
+      - slack
+      - smtp
+      - snmptrap
+      - talk
+      - teams
+      - telegram
+      - victorops
+      - zenoss
+    # END GENERATED choices
   topics:
     description:
       - Alert topics whose handlers to report.
@@ -82,11 +99,6 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-kapacitor_version:
-  description: Version of the Kapacitor server, from its C(X-Kapacitor-Version) header.
-  returned: when Kapacitor answered
-  type: str
-  sample: 1.8.3
 sections:
   description:
     - Effective options (configuration file with API overrides applied) of each requested
@@ -160,6 +172,13 @@ topics:
       type: list
       elements: dict
       returned: always
+# BEGIN GENERATED shared returns (tools/generate.py)
+kapacitor_version:
+  description: Version of the Kapacitor server, from its C(X-Kapacitor-Version) header.
+  returned: when Kapacitor answered
+  type: str
+  sample: 1.8.3
+# END GENERATED shared returns
 '''
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_probes import INFO_TASK

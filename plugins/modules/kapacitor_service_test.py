@@ -1,12 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: kapacitor_service_test
@@ -119,11 +114,13 @@ message:
   returned: unless in check mode
   type: str
   sample: ""
+# BEGIN GENERATED shared returns (tools/generate.py)
 kapacitor_version:
   description: Version of the Kapacitor server, from its C(X-Kapacitor-Version) header.
   returned: when Kapacitor answered
   type: str
   sample: 1.8.3
+# END GENERATED shared returns
 '''
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_probes import SERVICE_TEST_TASK

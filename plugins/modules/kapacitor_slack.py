@@ -1,12 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: kapacitor_slack
@@ -165,12 +160,16 @@ config:
     ssl_cert: ""
     ssl_key: ""
     insecure_skip_verify: false
+# BEGIN GENERATED shared returns (tools/generate.py)
 changed_options:
   description: Names of the options that were (or in check mode would be) written.
   returned: success
   type: list
   elements: str
-  sample: [channel, enabled]
+  sample:
+    - channel
+    - enabled
+    - url
 test_alert:
   description: Kapacitor's answer to the test alert, when O(test_alert=true).
   returned: when O(test_alert=true) and O(state=present)
@@ -186,12 +185,13 @@ test_alert:
       returned: always
   sample:
     success: true
-    message: ""
+    message: ''
 kapacitor_version:
   description: Version of the Kapacitor server, from its C(X-Kapacitor-Version) header.
   returned: when Kapacitor answered
   type: str
   sample: 1.8.3
+# END GENERATED shared returns
 '''
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import run_section_module

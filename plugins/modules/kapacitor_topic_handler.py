@@ -1,12 +1,7 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: kapacitor_topic_handler
@@ -52,11 +47,12 @@ options:
       - V(post) sends the alert as JSON in an HTTP POST request.
       - V(aggregate) collects alerts over an interval and publishes one summary alert to
         another topic; V(publish) republishes alerts to other topics.
-      - V(alerta), V(bigpanda), V(discord), V(hipchat), V(kafka), V(mqtt), V(opsgenie),
-        V(opsgenie2), V(pagerduty), V(pagerduty2), V(pushover), V(sensu), V(servicenow),
-        V(slack), V(smtp), V(snmptrap), V(talk), V(teams), V(telegram), V(victorops) and
-        V(zenoss) send through the Kapacitor service of the same name, which must be enabled
-        (for example with M(tick.kapacitor.kapacitor_slack)).
+      # BEGIN GENERATED service kinds (tools/generate.py)
+      - V(alerta), V(bigpanda), V(discord), V(hipchat), V(kafka), V(mqtt), V(opsgenie), V(opsgenie2), V(pagerduty),
+        V(pagerduty2), V(pushover), V(sensu), V(servicenow), V(slack), V(smtp), V(snmptrap), V(talk), V(teams),
+        V(telegram), V(victorops) and V(zenoss) send through the Kapacitor service of the same name, which must
+        be enabled (for example with M(tick.kapacitor.kapacitor_slack)).
+      # END GENERATED service kinds
       - Any other value fails before anything is sent.
     type: str
   options:
@@ -239,11 +235,13 @@ handler:
       timeout: 10000000000
       capture-response: true
     match: ""
+# BEGIN GENERATED shared returns (tools/generate.py)
 kapacitor_version:
   description: Version of the Kapacitor server, from its C(X-Kapacitor-Version) header.
   returned: when Kapacitor answered
   type: str
   sample: 1.8.3
+# END GENERATED shared returns
 '''
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import run_as_module
