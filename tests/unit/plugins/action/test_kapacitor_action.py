@@ -4,10 +4,6 @@
 """The action plugin: which path a task takes, and the in-process front end's argument handling
 (validation, error texts, environment, masking, warnings), with the connection and task mocked."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import importlib
 import os
 from unittest import mock
@@ -19,7 +15,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.tick.kapacitor.plugins.plugin_utils import kapacitor_action as plugin
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskFailed, TaskSpec
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_tasks import task_for
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_tasks import TASKS, task_for
 
 SECRET = 'S3cr3t-unit-canary'
 
@@ -91,12 +87,22 @@ def test_invocation_follows_the_cores_rule(monkeypatch):
 
 # -- every module has it ----------------------------------------------------------------------
 
-MODULES_DIR = os.path.join(os.path.dirname(plugin.__file__), '..', 'modules')
-MODULE_NAMES = sorted(name[:-3] for name in os.listdir(MODULES_DIR) if name.startswith('kapacitor_') and name.endswith('.py'))
+COLLECTION = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..'))
 
 
-def test_every_module_has_this_action_plugin_and_a_spec():
-    assert len(MODULE_NAMES) == 27
+def plugin_names(kind):
+    """The plugins of one kind (modules, action) by file name, from the directory."""
+    directory = os.path.join(COLLECTION, 'plugins', kind)
+    return sorted(name[:-3] for name in os.listdir(directory) if name.endswith('.py') and name != '__init__.py')
+
+
+MODULE_NAMES = plugin_names('modules')
+
+
+def test_every_module_has_this_action_plugin_and_a_spec_and_nothing_else_has():
+    assert MODULE_NAMES, 'plugins/modules is found'
+    assert plugin_names('action') == MODULE_NAMES, 'one action plugin per module, named after it'
+    assert sorted(TASKS) == MODULE_NAMES, 'one TaskSpec per module'
     for name in MODULE_NAMES:
         action_file = importlib.import_module('ansible_collections.tick.kapacitor.plugins.action.%s' % name)
         assert action_file.ActionModule is plugin.ActionModule, name

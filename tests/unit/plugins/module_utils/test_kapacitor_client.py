@@ -3,19 +3,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The client's error mapping, against small local HTTP stubs (no Kapacitor needed)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import base64
 import json
 import socket
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-
-from ansible.module_utils.six.moves import BaseHTTPServer
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     KapacitorClient, KapacitorError, element_path, section_path)
@@ -28,7 +23,7 @@ class Stub:
         stub = self
         self.seen = []
 
-        class Handler(BaseHTTPServer.BaseHTTPRequestHandler):
+        class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
 
@@ -46,7 +41,7 @@ class Stub:
 
             do_GET = do_POST = _answer
 
-        self.server = BaseHTTPServer.HTTPServer(('127.0.0.1', 0), Handler)
+        self.server = HTTPServer(('127.0.0.1', 0), Handler)
         self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever)
         self.thread.daemon = True
@@ -82,7 +77,7 @@ def test_json_answer_and_version_header(stub):
     client = KapacitorClient(server.url + '/')
     assert client.get('/kapacitor/v1/config/slack/') == {'options': {'enabled': False}}
     assert client.version == '1.8.3'
-    assert client.requests == [('GET', '/kapacitor/v1/config/slack/')]
+    assert [(seen['method'], seen['path']) for seen in server.seen] == [('GET', '/kapacitor/v1/config/slack/')]
 
 
 def test_post_sends_json_and_accepts_204_without_body(stub):

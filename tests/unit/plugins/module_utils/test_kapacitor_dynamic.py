@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 
 import pytest
@@ -53,7 +49,7 @@ def test_values_are_checked_against_kinds():
 def test_durations_compare_by_value_in_free_form_options():
     section = dynamic_section('smtp', SMTP_CURRENT, redacted=['password'], desired={'idle-timeout': '30000ms'})
     desired = desired_values(section, {'options': {'idle-timeout': '30000ms'}})
-    assert plan_element(section, desired, SMTP_CURRENT).changes == {}
+    assert plan_element(section, desired, SMTP_CURRENT, 'on_create').changes == {}
 
 
 def test_nested_sasl_object_is_never_shown():
@@ -95,14 +91,14 @@ def test_a_partial_nested_object_is_merged_over_the_current_one_and_compared_by_
     given = {'SASLAuth': {'saslpassword': 'CANARY-new'}}  # Kapacitor matches field names in any case
     section = dynamic_section('kafka', SASL_CURRENT, desired=given)
     desired = desired_values(section, {'options': given})
-    plan = plan_element(section, desired, SASL_CURRENT)
+    plan = plan_element(section, desired, SASL_CURRENT, 'on_create')
     assert list(plan.changes) == ['SASLAuth.SASLPassword']
     payload = api_payload(section, plan.changes, SASL_CURRENT)
     expected = dict(SASL_CURRENT['SASLAuth'], SASLPassword='CANARY-new', SASLOAUTHExpiryMargin='10s')
     assert payload == {'SASLAuth': expected}  # whole, the other fields kept, the duration as text
     after = predicted_options(section, SASL_CURRENT, plan.changes)
     rerun = dynamic_section('kafka', after, desired=given)
-    assert plan_element(rerun, desired_values(rerun, {'options': given}), after).changes == {}
+    assert plan_element(rerun, desired_values(rerun, {'options': given}), after, 'on_create').changes == {}
 
 
 def test_nested_fields_are_checked_against_their_declared_kinds():

@@ -3,14 +3,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The one lifecycle (kapacitor_runner.run_task), run without AnsibleModule."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -21,6 +16,7 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner im
     Context, TaskFailed, TaskSpec, run_task, writer_lock)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_tasks import task_for
+from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor, serve_http
 
 CONNECTION = {'kapacitor_url': {'type': 'str'}}
 
@@ -90,44 +86,19 @@ def test_writers_of_one_kapacitor_take_turns_but_check_mode_does_not_wait():
     assert order == ['first in', 'check mode', 'first out', 'second']
 
 
-class FakeSlack(BaseHTTPRequestHandler):
-    """Kapacitor's config API for Slack's default workspace, as far as one run needs it."""
-    options = {}
-
-    def log_message(self, *args):
-        pass
-
-    def _answer(self, status, body=None):
-        data = json.dumps(body).encode() if body is not None else b''
-        self.send_response(status)
-        self.send_header('Content-Type', 'application/json')
-        self.send_header('X-Kapacitor-Version', '1.8.3')
-        self.send_header('Content-Length', str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self):
-        self._answer(200, {'options': dict(FakeSlack.options), 'redacted': ['url', 'token']})
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers['Content-Length'])))
-        for key, value in body['set'].items():
-            FakeSlack.options[key] = bool(value) if key in ('url', 'token') else value
-        self._answer(204)
+@pytest.fixture
+def fake():
+    return FakeKapacitor()
 
 
 @pytest.fixture
-def fake_kapacitor():
-    FakeSlack.options = {'workspace': '', 'enabled': False, 'url': False, 'token': False, 'channel': ''}
-    server = HTTPServer(('127.0.0.1', 0), FakeSlack)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield 'http://127.0.0.1:%d' % server.server_port
-    server.shutdown()
-    server.server_close()
+def fake_kapacitor(fake):
+    """The shared fake Kapacitor behind a real HTTP server: the run uses the real client."""
+    with serve_http(fake) as url:
+        yield url
 
 
-def test_a_module_runs_whole_without_ansible_module(fake_kapacitor):
+def test_a_module_runs_whole_without_ansible_module(fake, fake_kapacitor):
     spec = task_for('kapacitor_slack')
     args = {'kapacitor_url': fake_kapacitor, 'channel': '#ops', 'url': 'https://hooks.example/T/B/secret-hook'}
     validated = ArgumentSpecValidator(spec.argument_spec, mutually_exclusive=spec.mutually_exclusive).validate(args)
@@ -136,14 +107,18 @@ def test_a_module_runs_whole_without_ansible_module(fake_kapacitor):
     result = run_task(spec, ctx)
     assert result['changed'] is True and result['changed_options'] == ['channel', 'url']
     assert result['config']['url'] is True and result['diff']['after']['url'] == '<set>'
+    assert result['kapacitor_version'] == '1.8.3', "from the answer's X-Kapacitor-Version"
     assert 'secret-hook' not in json.dumps(result)
     assert 'https://hooks.example/T/B/secret-hook' in ctx.secrets
-    assert FakeSlack.options['channel'] == '#ops'
+    assert fake.stored('slack')['channel'] == '#ops'
+    assert fake.stored('slack')['url'] == 'https://hooks.example/T/B/secret-hook'
+    assert [r[0] for r in fake.requests] == ['GET', 'POST', 'GET']
     again = run_task(spec, Context(validated.validated_parameters, raw_params=args))
     assert again['changed'] is False
+    assert [r[0] for r in fake.requests] == ['GET', 'POST', 'GET', 'GET']
 
 
-def test_raw_arguments_are_judged_before_ansible_turns_them_into_text(fake_kapacitor):
+def test_raw_arguments_are_judged_before_ansible_turns_them_into_text(fake, fake_kapacitor):
     spec = task_for('kapacitor_slack')
     args = {'kapacitor_url': fake_kapacitor, 'url': False}
     validated = ArgumentSpecValidator(spec.argument_spec).validate(args).validated_parameters
@@ -151,4 +126,17 @@ def test_raw_arguments_are_judged_before_ansible_turns_them_into_text(fake_kapac
     with pytest.raises(TaskFailed) as failed:
         run_task(spec, Context(validated, raw_params=args))
     assert failed.value.msg.startswith('url: got a boolean')
-    assert FakeSlack.options['url'] is False, 'nothing was written'
+    assert fake.requests == [], 'nothing was sent'
+    assert fake.stored('slack')['url'] == ''
+
+
+def test_kapacitors_refusal_over_http_is_one_line_naming_the_option(fake, fake_kapacitor):
+    spec = task_for('kapacitor_telegram')
+    args = {'kapacitor_url': fake_kapacitor, 'enabled': True}
+    validated = ArgumentSpecValidator(spec.argument_spec).validate(args).validated_parameters
+    with pytest.raises(TaskFailed) as failed:
+        run_task(spec, Context(validated, raw_params=args))
+    assert failed.value.msg == ('telegram: Kapacitor rejected option enabled: failed to override configuration '
+                                'telegram/: failed validation: must specify token')
+    assert failed.value.result['changed'] is False
+    assert fake.stored('telegram')['enabled'] is False

@@ -1,12 +1,7 @@
-# -*- coding: utf-8 -*-
 # Copyright (c) tick.kapacitor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Every form in which a secret comes back is masked: as Go and Python really write them."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import html
 import json

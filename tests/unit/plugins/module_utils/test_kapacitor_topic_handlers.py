@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import copy
 import json
 
@@ -17,6 +13,7 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_han
     HandlerRun, canonical, diff_options, one_line, parse_mode, translate_options, validate_ids)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
     is_secret_key, public_options, secret_values)
+from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
 
 HANDLERS = '/kapacitor/v1/alerts/topics/ops/handlers'
 
@@ -250,46 +247,6 @@ def test_one_line_joins_mapstructure_errors():
     assert one_line('invalid match expression: parser: "a * b"') == 'invalid match expression: parser: "a * b"'
 
 
-class FakeKapacitor:
-    """Answers like Kapacitor's topic handler API, and records every request."""
-
-    def __init__(self, handlers=None, version='1.8.3'):
-        self.handlers = copy.deepcopy(handlers or {})  # {(topic, id): spec}
-        self.version = version
-        self.requests = []
-        self.reject = None
-
-    def _key(self, path):
-        parts = path.split('/')
-        return parts[5], parts[7]
-
-    def get(self, path, expect=None):
-        self.requests.append(('GET', path))
-        key = self._key(path)
-        if key not in self.handlers:
-            raise KapacitorError('404', status=404, kapacitor_message='unknown handler: "%s"' % key[1])
-        return dict(copy.deepcopy(self.handlers[key]), link={'href': path})
-
-    def post(self, path, body, expect=None):
-        return self.request('POST', path, body)
-
-    def request(self, method, path, body=None, expect=None):
-        self.requests.append((method, path, json.loads(json.dumps(body))) if body is not None
-                             else (method, path))
-        if self.reject:
-            raise KapacitorError('POST %s: Kapacitor failed with HTTP 500: ...' % path, status=500,
-                                 kapacitor_message=self.reject)
-        if method == 'POST':
-            self.handlers[(path.split('/')[5], body['id'])] = json.loads(json.dumps(body))
-        elif method == 'PUT':
-            self.handlers[self._key(path)] = json.loads(json.dumps(body))
-        elif method == 'DELETE':
-            self.handlers.pop(self._key(path), None)
-
-    def writes(self):
-        return [r for r in self.requests if r[0] != 'GET']
-
-
 def run(fake, check_mode=False, **params):
     params.setdefault('topic', 'ops')
     params.setdefault('id', 'h1')
@@ -323,7 +280,7 @@ def test_missing_handler_is_created_with_post_and_read_back():
 
 
 def test_same_handler_is_one_get_and_no_write():
-    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    fake = FakeKapacitor(handlers={('ops', 'h1'): POST_STORED})
     result = run(fake, **POST_PARAMS)
     assert result['changed'] is False
     assert fake.requests == [('GET', HANDLERS + '/h1')]
@@ -334,12 +291,12 @@ def test_same_handler_is_one_get_and_no_write():
 def test_handler_stored_by_another_client_with_float_numbers_is_the_same():
     stored = copy.deepcopy(POST_STORED)
     stored['options']['timeout'] = 1e10
-    fake = FakeKapacitor({('ops', 'h1'): stored})
+    fake = FakeKapacitor(handlers={('ops', 'h1'): stored})
     assert run(fake, **POST_PARAMS)['changed'] is False
 
 
 def test_changed_handler_is_replaced_with_put_and_changed_secret_shows_updated():
-    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    fake = FakeKapacitor(handlers={('ops', 'h1'): POST_STORED})
     params = copy.deepcopy(POST_PARAMS)
     params['options']['headers']['Authorization'] = 'Bearer CANARY-new'
     result = run(fake, **params)
@@ -353,7 +310,7 @@ def test_changed_handler_is_replaced_with_put_and_changed_secret_shows_updated()
 
 
 def test_omitted_options_and_match_mean_none():
-    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    fake = FakeKapacitor(handlers={('ops', 'h1'): POST_STORED})
     result = run(fake, kind='post', options={'url': 'http://peer/alerts'})
     assert result['changed'] is True
     assert fake.writes()[0][2] == {'id': 'h1', 'kind': 'post', 'match': '',
@@ -361,13 +318,13 @@ def test_omitted_options_and_match_mean_none():
 
 
 def test_null_options_from_kapacitor_equal_no_options():
-    fake = FakeKapacitor({('ops', 'h1'): {'id': 'h1', 'kind': 'talk', 'options': None, 'match': ''}})
+    fake = FakeKapacitor(handlers={('ops', 'h1'): {'id': 'h1', 'kind': 'talk', 'options': None, 'match': ''}})
     assert run(fake, kind='talk')['changed'] is False
     assert run(fake, kind='talk', options={})['changed'] is False
 
 
 def test_kind_change_is_a_put():
-    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    fake = FakeKapacitor(handlers={('ops', 'h1'): POST_STORED})
     run(fake, kind='tcp', options={'address': '127.0.0.1:5140'})
     assert fake.writes() == [('PUT', HANDLERS + '/h1', {
         'id': 'h1', 'kind': 'tcp', 'options': {'address': '127.0.0.1:5140'}, 'match': ''})]
@@ -380,7 +337,7 @@ def test_check_mode_predicts_and_never_writes():
     assert fake.writes() == []
     assert result['handler']['options']['timeout'] == 10000000000
     assert result['handler']['options']['headers'] == {'Authorization': True}
-    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    fake = FakeKapacitor(handlers={('ops', 'h1'): POST_STORED})
     result = run(fake, check_mode=True, state='absent')
     assert result['changed'] is True
     assert fake.writes() == []
@@ -388,7 +345,7 @@ def test_check_mode_predicts_and_never_writes():
 
 
 def test_absent_deletes_only_an_existing_handler():
-    fake = FakeKapacitor({('ops', 'h1'): POST_STORED})
+    fake = FakeKapacitor(handlers={('ops', 'h1'): POST_STORED})
     result = run(fake, state='absent')
     assert result['changed'] is True
     assert fake.writes() == [('DELETE', HANDLERS + '/h1')]
@@ -413,8 +370,8 @@ def test_bad_options_fail_before_any_request():
 
 def test_kapacitor_rejection_is_one_line_without_secrets():
     fake = FakeKapacitor()
-    fake.reject = ("failed to create handler: failed to decode options into *x: 1 error(s) decoding:\n\n"
-                   "* 'headers[Authorization]' expected type 'string', value: 'Bearer CANARY-hdr'")
+    fake.reject(500, "failed to create handler: failed to decode options into *x: 1 error(s) decoding:\n\n"
+                     "* 'headers[Authorization]' expected type 'string', value: 'Bearer CANARY-hdr'")
     with pytest.raises(KapacitorError) as err:
         run(fake, **POST_PARAMS)
     message = err.value.message
@@ -426,8 +383,8 @@ def test_kapacitor_rejection_is_one_line_without_secrets():
 
 def test_secrets_of_the_stored_handler_are_scrubbed_too():
     stored = {'id': 'h1', 'kind': 'teams', 'match': '', 'options': {'channel-url': 'https://CANARY-old'}}
-    fake = FakeKapacitor({('ops', 'h1'): stored})
-    fake.reject = 'failed to update handler: cannot replace https://CANARY-old'
+    fake = FakeKapacitor(handlers={('ops', 'h1'): stored})
+    fake.reject(500, 'failed to update handler: cannot replace https://CANARY-old', method='PUT')
     handler_run = HandlerRun(fake, {'topic': 'ops', 'id': 'h1', 'state': 'present', 'kind': 'teams',
                                     'options': {'channel-url': 'https://CANARY-new'}})
     with pytest.raises(KapacitorError) as err:
@@ -437,20 +394,19 @@ def test_secrets_of_the_stored_handler_are_scrubbed_too():
 
 
 def test_handler_created_concurrently_is_replaced_instead_of_failing():
-    class Racing(FakeKapacitor):
-        def post(self, path, body, expect=None):
-            # Another run created the handler between our GET and our POST.
-            self.handlers[('ops', 'h1')] = {'id': 'h1', 'kind': 'tcp', 'options': {'address': 'a:1'}, 'match': ''}
-            self.requests.append(('POST', path, body))
-            raise KapacitorError('500', status=500, kapacitor_message=(
-                'failed to create handler: cannot register handler, handler with ID "h1" already exists'))
-    fake = Racing()
+    def racing(address):
+        fake = FakeKapacitor()
+        # Another run creates the handler between our GET and our POST: Kapacitor refuses ours (500).
+        fake.inject('POST', match=HANDLERS, before=lambda f: f.concurrently(
+            'POST', HANDLERS, {'id': 'h1', 'kind': 'tcp', 'options': {'address': address}}))
+        return fake
+    fake = racing('a:1')
     result = run(fake, kind='tcp', options={'address': 'b:2'})
     assert result['changed'] is True
     assert [r[0] for r in fake.requests] == ['GET', 'POST', 'GET', 'PUT', 'GET']
-    assert fake.handlers[('ops', 'h1')]['options'] == {'address': 'b:2'}
+    assert fake.handler('ops', 'h1')['options'] == {'address': 'b:2'}
     assert result['diff']['before']['options'] == {'address': 'a:1'}
-    fake = Racing()
+    fake = racing('a:1')
     result = run(fake, kind='tcp', options={'address': 'a:1'})
     assert result['changed'] is True, 'the handler did not exist when the run started; it does now'
     assert [r[0] for r in fake.requests] == ['GET', 'POST', 'GET', 'GET']
@@ -494,7 +450,7 @@ def test_post_handler_with_a_token_url_never_shows_it():
 def test_go_quoted_secret_in_a_kapacitor_rejection_is_masked():
     fake = FakeKapacitor()
     secret = 'Bearer CNRY\n"q\u00e9'
-    fake.reject = 'failed to create handler: bad header value "Bearer CNRY\\n\\"q\\u00e9" (%s)' % json.dumps(secret)
+    fake.reject(500, 'failed to create handler: bad header value "Bearer CNRY\\n\\"q\\u00e9" (%s)' % json.dumps(secret))
     with pytest.raises(KapacitorError) as err:
         run(fake, kind='post', options={'url': 'http://peer/x', 'headers': {'Authorization': secret}})
     assert 'CNRY' not in err.value.message

@@ -8,10 +8,6 @@ a string or dictionary, every bool option given a non-boolean, every element nam
 newline; for the dedicated modules (Section/Option) and for kapacitor_config (dynamic sections).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import pytest
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_dynamic import (
