@@ -8,15 +8,15 @@
 
 Starts its own kapacitord processes and recording receiver (tests/stack/stack.py, own state dir
 and ports; see --port-offset), runs real ansible-playbook processes against them and stops
-everything at the end. It measures, for the same 22 alert endpoints (every alert section this
-collection has a module for):
+everything at the end. It measures, for the same alert endpoints throughout (one per alert
+section this collection has a module for, from tests/samples.yml):
 
-  1. the collection: one task per endpoint (22 different modules) and the
+  1. the collection: one task per endpoint (a different module each) and the
      tick.kapacitor.alert_endpoints role (one kapacitor_alert_endpoints task), each in-process
      (the default on the control node) and with module execution forced
      (TICK_KAPACITOR_EXECUTION=module); first run and unchanged re-run; which path the tasks
      took is checked once in -vvv output (AnsiballZ payloads);
-  2. the same settings as hand-written ansible.builtin.uri POST tasks, and 22 debug tasks
+  2. the same settings as hand-written ansible.builtin.uri POST tasks, and as many debug tasks
      (Ansible's own per-task cost); the issue's targets are printed with the ratios;
   3. template-and-restart: kapacitord.conf templated by Ansible, kapacitord restarted; how long
      the API is away, and which alerts (sent continuously through a configured Slack handler
@@ -51,7 +51,12 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, 'tests', 'stack'))
+import collection  # noqa: E402  (tests/stack/collection.py)
 import stack as stack_module  # noqa: E402  (tests/stack/stack.py)
+from collection import SECTIONS  # noqa: E402
+
+# ansible-playbook's ANSIBLE_COLLECTIONS_PATH, and the PYTHONPATH of the profile's processes
+COLLECTIONS = collection.collections_root()
 
 
 def log(message):
@@ -59,58 +64,19 @@ def log(message):
     sys.stderr.flush()
 
 
-# -- the collection, importable -----------------------------------------------------------
-COLLECTIONS = tempfile.mkdtemp(prefix='tick-bench-collections-')
-os.makedirs(os.path.join(COLLECTIONS, 'ansible_collections', 'tick'))
-os.symlink(REPO, os.path.join(COLLECTIONS, 'ansible_collections', 'tick', 'kapacitor'))
-sys.path.insert(0, COLLECTIONS)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS  # noqa: E402
-
-
 # -- the endpoints ------------------------------------------------------------------------
 def endpoints(recv, variant=0):
-    """Every alert section, in module form: enabled ones post to the local receiver (under
-    /_status/<code>/ where Kapacitor wants a particular answer, so that test alerts succeed);
-    Kafka and MQTT stay disabled (they would need a broker). ``variant`` changes Slack's channel."""
-    r = recv['url']
-    return {
-        'alerta': {'enabled': True, 'url': r + '/alerta/_status/201/api', 'token': 'bench-alerta-token',
-                   'environment': 'bench', 'origin': 'kapacitor', 'timeout': '24h'},
-        'bigpanda': {'enabled': True, 'url': r + '/bigpanda/_status/201/alerts', 'app_key': 'bench-app-key',
-                     'token': 'bench-bigpanda-token', 'auto_attributes': 'tags'},
-        'discord': [{'workspace': '', 'enabled': True, 'url': r + '/discord/_status/204', 'username': 'bench',
-                     'embed_title': 'Kapacitor bench'}],
-        'hipchat': {'enabled': True, 'url': r + '/hipchat', 'room': 'bench', 'token': 'bench-hipchat-token'},
-        'httppost': [{'endpoint': 'alerts', 'url': r + '/httppost/alerts', 'headers': {'X-Bench': 'yes'},
-                      'alert_template': '{"id": "{{ .ID }}", "message": "{{ .Message }}"}'}],
-        'kafka': [{'id': 'default', 'enabled': False, 'brokers': ['127.0.0.1:9'], 'batch_size': 17,
-                   'timeout': '10s'}],
-        'mqtt': [{'name': 'default', 'enabled': False, 'url': 'tcp://127.0.0.1:1', 'client_id': 'bench'}],
-        'opsgenie': {'enabled': True, 'url': r + '/opsgenie', 'recovery_url': r + '/opsgenie/recovery',
-                     'api_key': 'bench-opsgenie-key', 'teams': ['ops']},
-        'opsgenie2': {'enabled': True, 'url': r + '/opsgenie2/_status/202/alerts', 'api_key': 'bench-opsgenie2-key',
-                      'teams': ['ops'], 'recovery_action': 'close', 'details': True},
-        'pagerduty': {'enabled': True, 'url': r + '/pagerduty', 'service_key': 'bench-pd-key'},
-        'pagerduty2': {'enabled': True, 'url': r + '/pagerduty2', 'routing_key': 'bench-pd2-key'},
-        'pushover': {'enabled': True, 'url': r + '/pushover', 'token': 'bench-pushover-token',
-                     'user_key': 'bench-pushover-user'},
-        'sensu': {'enabled': True, 'addr': recv['tcp_addr'], 'source': 'bench', 'handlers': ['default']},
-        'servicenow': {'enabled': True, 'url': r + '/servicenow', 'source': 'bench', 'username': 'bench',
-                       'password': 'bench-servicenow-password'},
-        'slack': [{'workspace': '', 'enabled': True, 'default': True, 'url': r + '/slack',
-                   'channel': '#bench' if variant == 0 else '#bench-%d' % variant, 'username': 'kapacitor'}],
-        'smtp': {'enabled': True, 'host': '127.0.0.1', 'port': recv['smtp_port'], 'from': 'kapacitor@example.com',
-                 'to': ['ops@example.com'], 'no_verify': True, 'idle_timeout': '30s'},
-        'snmptrap': {'enabled': True, 'addr': recv['udp_addr'], 'community': 'bench', 'retries': 2},
-        'talk': {'enabled': True, 'url': r + '/talk', 'author_name': 'bench'},
-        'teams': {'enabled': True, 'channel_url': r + '/teams'},
-        'telegram': {'enabled': True, 'url': r + '/telegram/bot', 'token': 'bench-telegram-token',
-                     'chat_id': '12345', 'parse_mode': 'Markdown'},
-        'victorops': {'enabled': True, 'url': r + '/victorops', 'api_key': 'bench-victorops-key',
-                      'routing_key': 'bench'},
-        'zenoss': {'enabled': True, 'url': r + '/zenoss', 'username': 'bench', 'password': 'bench-zenoss-password',
-                   'collector': 'bench'},
-    }
+    """Every alert section, in module form (tests/samples.yml's ``endpoint``s): enabled ones post
+    to the local receiver (under /_status/<code>/ where Kapacitor wants a particular answer, so
+    that test alerts succeed); Kafka and MQTT stay disabled (they would need a broker).
+    ``variant`` changes Slack's channel."""
+    found = {}
+    for name in sorted(SECTIONS):
+        options = collection.endpoint(name, recv)
+        if name == 'slack' and variant:
+            options['channel'] = '%s-%d' % (options['channel'], variant)
+        found[name] = [options] if SECTIONS[name].is_list else options
+    return found
 
 
 def elements(eps):
@@ -313,7 +279,6 @@ class Bench:
         self.stack.down()
         if not self.args.keep_state:
             shutil.rmtree(self.dir, ignore_errors=True)
-        shutil.rmtree(COLLECTIONS, ignore_errors=True)
 
     # -- ansible --------------------------------------------------------------------------
     def inventory(self, urls, name='inventory'):
@@ -748,19 +713,20 @@ class Bench:
         self.playbook(self.play(self.module_tasks(self.eps), 'per-endpoint'), inv, label='profile-setup')
         one = self.play([{'name': 'slack', 'tick.kapacitor.kapacitor_slack': dict(slack[2], kapacitor_url='{{ kapacitor_url }}')}], 'one-module')
         empty = self.play([], 'empty')
-        ping = self.play([{'name': 'ping %d' % i, 'ansible.builtin.ping': {}} for i in range(22)], 'ping22')
-        debug = self.play([{'name': 'debug %d' % i, 'ansible.builtin.debug': {'msg': 'x'}} for i in range(22)], 'debug22')
-        slack22 = self.play([{'name': 'slack %d' % i, 'tick.kapacitor.kapacitor_slack': dict(
-            literal(slack[2]), kapacitor_url='{{ kapacitor_url }}')} for i in range(22)], 'slack22')
+        n = len(elements(self.eps))  # as many tasks as the per-endpoint play has
+        ping = self.play([{'name': 'ping %d' % i, 'ansible.builtin.ping': {}} for i in range(n)], 'ping-n')
+        debug = self.play([{'name': 'debug %d' % i, 'ansible.builtin.debug': {'msg': 'x'}} for i in range(n)], 'debug-n')
+        slack_n = self.play([{'name': 'slack %d' % i, 'tick.kapacitor.kapacitor_slack': dict(
+            literal(slack[2]), kapacitor_url='{{ kapacitor_url }}')} for i in range(n)], 'slack-n')
         out = collections.OrderedDict()
         walls = collections.defaultdict(list)
         task_times = collections.defaultdict(list)
         for _attempt in range(repeats):
             for label, book, mode in (('empty play', empty, None), ('one kapacitor_slack task', one, 'module'),
                                       ('one kapacitor_slack task, in-process', one, 'in_process'),
-                                      ('22 debug tasks', debug, None), ('22 ping tasks', ping, None),
-                                      ('22 kapacitor_slack tasks', slack22, 'module'),
-                                      ('22 kapacitor_slack tasks, in-process', slack22, 'in_process')):
+                                      ('%d debug tasks' % n, debug, None), ('%d ping tasks' % n, ping, None),
+                                      ('%d kapacitor_slack tasks' % n, slack_n, 'module'),
+                                      ('%d kapacitor_slack tasks, in-process' % n, slack_n, 'in_process')):
                 result = self.playbook(book, inv, mode=mode, label='profile')
                 walls[label].append(result['wall'])
                 task_times[label] += [t['seconds'] for t in result['tasks']]
@@ -1053,7 +1019,7 @@ def table(results):
     req = results.get('requests')
     if req:
         add('')
-        add('4. Requests to Kapacitor (recording proxy), all %d endpoints' % (single or {}).get('endpoints', 22))
+        add('4. Requests to Kapacitor (recording proxy), all %d endpoints' % results['meta']['endpoints'])
         add('  %-36s %6s %6s  %s' % ('run', 'total', 'writes', 'per endpoint (count x shape)'))
         for label, found in req.items():
             shapes = '; '.join('%dx %s' % (n, shape) for shape, n in sorted(found['per_section_shapes'].items(), key=lambda i: -i[1]))
@@ -1092,13 +1058,15 @@ def table(results):
         add('  ansible-playbook, one kapacitor_slack task  module execution %s (the task %s), in-process %s (the task %s)' % (
             fmt(pw['one kapacitor_slack task']), fmt(pt['one kapacitor_slack task'], 's', 3),
             fmt(pw['one kapacitor_slack task, in-process']), fmt(pt['one kapacitor_slack task, in-process'], 's', 3)))
-        add('  per task, 22 tasks in a play: debug (no module) %s, ping %s,' % (
-            fmt(pt['22 debug tasks'], 's', 3), fmt(pt['22 ping tasks'], 's', 3)))
+        n = results['meta']['endpoints']
+        add('  per task, %d tasks in a play: debug (no module) %s, ping %s,' % (
+            n, fmt(pt['%d debug tasks' % n], 's', 3), fmt(pt['%d ping tasks' % n], 's', 3)))
         add('    the same kapacitor_slack task: module execution %s, in-process %s' % (
-            fmt(pt['22 kapacitor_slack tasks'], 's', 3), fmt(pt['22 kapacitor_slack tasks, in-process'], 's', 3)))
+            fmt(pt['%d kapacitor_slack tasks' % n], 's', 3), fmt(pt['%d kapacitor_slack tasks, in-process' % n], 's', 3)))
         single = results.get('single_host')
         if single:
-            add('    22 different modules (one per endpoint, unchanged; mean per task): module execution %s, in-process %s' % (
+            add('    %d different modules (one per endpoint, unchanged; mean per task): module execution %s, in-process %s' % (
+                n,
                 fmt(single['task_seconds']['per_endpoint_module_again'], 's', 3),
                 fmt(single['task_seconds']['per_endpoint_in_process_again'], 's', 3)))
         for label, stat in prof['python_seconds'].items():
@@ -1132,7 +1100,7 @@ def main():
     parser.add_argument('--fleet-runs', type=int, help='runs per fleet measurement (default min(runs, 3), --quick 1)')
     parser.add_argument('--fleet-modes', type=lambda s: s.replace('-', '_').split(','),
                         help='execution modes of the fleet runs: in_process, module or both (default in_process: '
-                             'module execution of 22 tasks on 32 hosts takes minutes per run)')
+                             'module execution of a task per endpoint on 32 hosts takes minutes per run)')
     parser.add_argument('--only', default='single,template,requests,fleet,profile',
                         help='comma-separated parts to run (default: all)')
     parser.add_argument('--out', default=os.path.join(HERE, 'results.json'))

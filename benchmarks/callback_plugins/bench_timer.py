@@ -7,10 +7,6 @@ Used by benchmarks/run.py only (like ansible.posix's profile_tasks, which ansibl
 not ship). Each task's time runs from its start until its last host returned.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = '''
 name: bench_timer
 type: aggregate

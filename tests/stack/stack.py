@@ -15,7 +15,8 @@
 
 Each kapacitord gets a throwaway data dir and config under the state dir (default
 ``<repo>/.stack``): InfluxDB connection, usage reporting and flux tasks off, config overrides
-on. The state (URLs, pids) is written to ``<state dir>/stack.json``. Standard library only.
+on. The state (URLs, pids) is written to ``<state dir>/stack.json``. Standard library only, and
+PyYAML (ansible-core's) for the samples integration-vars prints.
 """
 
 import argparse
@@ -32,6 +33,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import collection  # noqa: E402  (tests/stack/collection.py)
 import kafka_broker  # noqa: E402  (tests/stack/kafka_broker.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -315,6 +317,10 @@ class Stack:
             'stack_python': sys.executable,
             'stack_dir': self.dir,
             'stack_tools': HERE,
+            # Every section the collection manages (kapacitor_sections.SECTIONS), sorted, and
+            # the per-section test data of tests/samples.yml (endpoint placeholders unfilled).
+            'kapacitor_sections': sorted(collection.SECTIONS),
+            'samples': collection.samples(),
         }
         if self.state.get('mqtt'):
             found['mqtt_url'] = self.state['mqtt']['url']
@@ -410,6 +416,18 @@ def stop_pid(pid, what, timeout=30):
     log('stopped %s (pid %d)' % (what, pid))
 
 
+def jinja_literal(value):
+    """Strings with Jinja delimiters (the Go templates of samples.yml's httppost endpoint) wrapped
+    in raw blocks: Ansible templates the variables it reads from a file."""
+    if isinstance(value, dict):
+        return dict((key, jinja_literal(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [jinja_literal(item) for item in value]
+    if isinstance(value, str) and ('{{' in value or '{%' in value or '{#' in value):
+        return '{%% raw %%}%s{%% endraw %%}' % value
+    return value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--state-dir', default=os.environ.get('TICK_STACK_DIR', DEFAULT_STATE_DIR))
@@ -461,7 +479,7 @@ def main(argv=None):
         stack.stop_sshd()
     elif args.command == 'integration-vars':
         for key, value in sorted(stack.integration_vars().items()):
-            print('%s: %s' % (key, json.dumps(value)))
+            print('%s: %s' % (key, json.dumps(jinja_literal(value))))
         return
     print(json.dumps(stack.state, indent=2, sort_keys=True))
 

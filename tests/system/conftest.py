@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import textwrap
 import urllib.error
 import urllib.request
@@ -20,22 +19,14 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+# The one place tests/stack goes on sys.path: test files import its modules directly
+# (stack, collection for SECTIONS, samples() and the collections path).
 sys.path.insert(0, os.path.join(REPO, 'tests', 'stack'))
 
 import stack as stack_module  # noqa: E402  (tests/stack/stack.py)
+from collection import collections_root  # noqa: E402  (tests/stack/collection.py)
 
 STATE_DIR = os.environ.get('TICK_STACK_DIR', os.path.join(REPO, '.stack'))
-
-
-def collections_path():
-    """The collection as Ansible should load it: a staged copy, or a link to this tree."""
-    path = os.environ.get('TICK_COLLECTIONS_PATH')
-    if path:
-        return path
-    root = tempfile.mkdtemp(prefix='tick-collections-')
-    os.makedirs(os.path.join(root, 'ansible_collections', 'tick'))
-    os.symlink(REPO, os.path.join(root, 'ansible_collections', 'tick', 'kapacitor'))
-    return root
 
 
 @pytest.fixture(scope='session')
@@ -57,7 +48,7 @@ class Ansible:
     def __init__(self, workdir):
         self.workdir = workdir
         self.bin = os.path.dirname(sys.executable)
-        self.env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(),
+        self.env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_root(),
                         ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0',
                         ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false')
         self.inventory = os.path.join(workdir, 'inventory')

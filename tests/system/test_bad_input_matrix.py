@@ -13,28 +13,15 @@ that never answers, a server that fails with 5xx.
 import json
 import os
 import socket
-import sys
 
 import pytest
 
-from conftest import REPO, Ansible, http_json
+from collection import SECTIONS, samples
+from conftest import Ansible, http_json
 
-sys.path.insert(0, os.path.join(REPO, 'tests', 'stack'))
-from kapacitor_sections_for_tests import ELEMENTS, SECTIONS  # noqa: E402
-
-# A value each section's own validation rejects (Kapacitor answers 400), without enabling
-# anything that would connect somewhere.
-REJECTED = {
-    'alerta': {'enabled': True}, 'bigpanda': {'enabled': True}, 'discord': {'enabled': True},
-    'hipchat': {'enabled': True}, 'httppost': {'url': 'http://bad host/'},
-    'kafka': {'enabled': True}, 'mqtt': {'enabled': True, 'url': ''},
-    'opsgenie': {'url': ''}, 'opsgenie2': {'url': ''}, 'pagerduty': {'url': ''},
-    'pagerduty2': {'url': ''}, 'pushover': {'enabled': True}, 'sensu': {'enabled': True},
-    'servicenow': {'enabled': True, 'url': ''}, 'slack': {'enabled': True},
-    'smtp': {'enabled': True}, 'snmptrap': {'enabled': True, 'addr': ''},
-    'talk': {'enabled': True}, 'teams': {'enabled': True}, 'telegram': {'enabled': True},
-    'victorops': {'url': ''}, 'zenoss': {'url': 'not a url'},
-}
+# Per section: the element its tests address, and options its own validation rejects
+# (Kapacitor answers 400) without enabling anything that would connect somewhere.
+SAMPLES = samples()
 
 
 def first(section, kind, **extra):
@@ -49,7 +36,7 @@ def cases_for(name, urls):
     section = SECTIONS[name]
     base = {'kapacitor_url': urls['kapacitor']}
     if section.is_list:
-        base[section.element_key] = ELEMENTS[name]
+        base[section.element_key] = SAMPLES[name]['element']
     cases = []
     # httppost has neither bools nor lists: use its headers, a free mapping (basic_auth has fixed keys).
     option = first(section, 'bool') or first(section, 'list') or first(section, 'dict', suboptions=None)
@@ -70,7 +57,7 @@ def cases_for(name, urls):
         cases.append(('element-name', dict(base, **{section.element_key: 'bad.name'}), section.element_key))
     if not section.can_add:
         cases.append(('unknown-element', dict(base, **{section.element_key: 'not-in-the-file'}), 'kapacitor.conf'))
-    cases.append(('rejected', dict(base, **REJECTED[name]), 'Kapacitor rejected'))
+    cases.append(('rejected', dict(base, **SAMPLES[name]['rejected']), 'Kapacitor rejected'))
     plain = dict(base, **{option: fine})
     cases.append(('unreachable', dict(plain, kapacitor_url=urls['unreachable']), 'connection refused'))
     cases.append(('wrong-port', dict(plain, kapacitor_url=urls['wrong_port']), 'pointing at Kapacitor'))

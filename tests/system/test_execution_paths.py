@@ -19,9 +19,9 @@ import socket
 
 import pytest
 
+import stack as stack_module  # tests/stack/stack.py (tests/stack is put on sys.path by conftest)
+from collection import SECTIONS, samples
 from conftest import Ansible, http_json
-
-import stack as stack_module  # noqa: E402  (tests/stack/stack.py, put on sys.path by conftest)
 
 # This file's range: kapacitord exec-* on 19400-19419, sshd on 19422.
 KAPACITOR_PORT = 19401
@@ -38,31 +38,16 @@ CANARY = {
     'url_password': 'CANARY-exec-urlpassword-d41e',
 }
 
-# (option, value) each section module can set without enabling the endpoint; list sections
-# address the element named here.
-SAMPLES = {
-    'alerta': ('environment', 'exec-a'), 'bigpanda': ('global', True), 'discord': ('embed_title', 'exec-a'),
-    'hipchat': ('room', 'exec-a'), 'httppost': ('alert_template', 'exec-a'), 'kafka': ('batch_size', 17),
-    'mqtt': ('client_id', 'exec-a'), 'opsgenie': ('global', True), 'opsgenie2': ('details', True),
-    'pagerduty': ('global', True), 'pagerduty2': ('global', True), 'pushover': ('url', 'http://127.0.0.1:9/a'),
-    'sensu': ('source', 'exec-a'), 'servicenow': ('source', 'exec-a'), 'slack': ('icon_emoji', ':a:'),
-    'smtp': ('state_changes_only', True), 'snmptrap': ('retries', 3), 'talk': ('author_name', 'exec-a'),
-    'teams': ('state_changes_only', True), 'telegram': ('disable_notification', True),
-    'victorops': ('json_data', True), 'zenoss': ('collector', 'exec-a'),
-}
-ELEMENTS = {'slack': ('workspace', ''), 'discord': ('workspace', ''), 'kafka': ('id', 'default'),
-            'mqtt': ('name', 'default'), 'httppost': ('endpoint', 'alerts')}
-SECOND = {'alerta': 'exec-b', 'discord': 'exec-b', 'hipchat': 'exec-b', 'httppost': 'exec-b', 'mqtt': 'exec-b',
-          'sensu': 'exec-b', 'servicenow': 'exec-b', 'talk': 'exec-b', 'zenoss': 'exec-b', 'kafka': 18,
-          'snmptrap': 4, 'slack': ':b:', 'pushover': 'http://127.0.0.1:9/b'}
+# Per section: an option its module can change without enabling the endpoint, two values for it,
+# and the element a list section's tasks address (tests/samples.yml).
+SAMPLES = samples()
 
 
-def section_task(name, value=None, **keywords):
-    option, sample = SAMPLES[name]
-    params = {option: sample if value is None else value}
-    if name in ELEMENTS:
-        key, element = ELEMENTS[name]
-        params[key] = element
+def section_task(name, value_index=0, **keywords):
+    change = SAMPLES[name]['change']
+    params = {change['option']: change['values'][value_index]}
+    if SECTIONS[name].is_list:
+        params[SECTIONS[name].element_key] = SAMPLES[name]['element']
     task = {'name': '%s %s' % (name, keywords.pop('label', 'apply')), 'tick.kapacitor.kapacitor_%s' % name: params}
     task.update(keywords)
     return task
@@ -74,8 +59,8 @@ def parity_play(receiver_url):
     tasks = []
     tasks += [section_task(n, register='apply_%s' % n) for n in names]
     tasks += [section_task(n, register='again_%s' % n, label='again') for n in names]
-    tasks += [section_task(n, value=SECOND.get(n, not SAMPLES[n][1] if isinstance(SAMPLES[n][1], bool) else None),
-                           register='check_%s' % n, label='check', check_mode=True, diff=True) for n in names]
+    tasks += [section_task(n, value_index=1, register='check_%s' % n, label='check', check_mode=True, diff=True)
+              for n in names]
     tasks += [
         {'name': 'slack with secrets and a test alert', 'register': 'slack_secret', 'diff': True,
          'tick.kapacitor.kapacitor_slack': {

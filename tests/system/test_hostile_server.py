@@ -23,16 +23,15 @@ the whole cross product.
 import concurrent.futures
 import json
 import os
-import sys
 import time
 
 import pytest
 
-from conftest import REPO, http_json
+from collection import SECTIONS, samples
+from conftest import http_json
 from hostile_server import HostileServer
 
-sys.path.insert(0, os.path.join(REPO, 'tests', 'stack'))
-from kapacitor_sections_for_tests import ELEMENTS, SAMPLE_CHANGES, SECTIONS  # noqa: E402
+SAMPLES = samples()
 
 HOSTILE_PORT = 19100
 RECORDER_PORT = 19101
@@ -58,9 +57,9 @@ def section_params(name):
     section = SECTIONS[name]
     params = {}
     if section.is_list:
-        params[section.element_key] = ELEMENTS[name]
-    option, value, _other = SAMPLE_CHANGES[name]
-    params[option] = value
+        params[section.element_key] = SAMPLES[name]['element']
+    change = SAMPLES[name]['change']
+    params[change['option']] = change['values'][0]
     for opt in section.secrets():
         ref = canary('%s-%s' % (name, opt.name))
         params[opt.name] = {'username': 'canary-user', 'password': ref} if opt.kind == 'dict' else ref
@@ -242,10 +241,10 @@ def landed(kapacitord, module, params):
         return handler['options'].get('url') == 'http://127.0.0.1:9/hook'
     name = module[len('kapacitor_'):]
     section = SECTIONS[name]
-    option, value, _other = SAMPLE_CHANGES[name]
-    element = ELEMENTS[name] if section.is_list else ''
+    change = SAMPLES[name]['change']
+    element = SAMPLES[name]['element'] if section.is_list else ''
     current = http_json(kapacitord + '/kapacitor/v1/config/%s/%s' % (name, element))['options']
-    return current.get(section.options[option].api_name) == value
+    return current.get(section.options[change['option']].api_name) == change['values'][0]
 
 
 def test_a_lost_write_is_never_reported_as_ok(runs, hostile):

@@ -16,10 +16,10 @@ import time
 
 import pytest
 
+from collection import SECTIONS, samples
 from conftest import REPO, http_json
 
-sys.path.insert(0, os.path.join(REPO, 'tests', 'stack'))
-from kapacitor_sections_for_tests import ELEMENTS, SAMPLE_CHANGES, SECTIONS  # noqa: E402
+SAMPLES = samples()
 
 PROXY_PORT = 19070
 
@@ -43,9 +43,8 @@ def proxy(stack_vars):
 def module_task(section, url, value, **extra):
     params = dict(kapacitor_url=url, **extra)
     if section.is_list:
-        params[section.element_key] = ELEMENTS[section.name]
-    option = SAMPLE_CHANGES[section.name][0]
-    params[option] = value
+        params[section.element_key] = SAMPLES[section.name]['element']
+    params[SAMPLES[section.name]['change']['option']] = value
     return {'name': section.name, 'tick.kapacitor.kapacitor_%s' % section.name: params,
             'ignore_errors': True, 'register': 'r_%s' % section.name}
 
@@ -66,21 +65,24 @@ def runs(proxy, ansible_module):
     names = sorted(SECTIONS)
     steps = {}
 
+    def value(name, index):
+        return SAMPLES[name]['change']['values'][index]
+
     def step(label, value_index, check=False, **extra):
         http_json(proxy + '/_proxy/recorded', 'DELETE')
-        tasks = [module_task(SECTIONS[n], proxy, SAMPLE_CHANGES[n][value_index], **extra) for n in names]
+        tasks = [module_task(SECTIONS[n], proxy, value(n, value_index), **extra) for n in names]
         proc = ansible_module.playbook(tasks, args=['--check'] if check else [], name=label)
         steps[label] = (proc, by_section(http_json(proxy + '/_proxy/recorded')['requests']))
 
-    reset = [dict(module_task(SECTIONS[n], proxy, SAMPLE_CHANGES[n][1]), **{}) for n in names]
+    reset = [module_task(SECTIONS[n], proxy, value(n, 0)) for n in names]
     for task in reset:
         task['tick.kapacitor.kapacitor_%s' % task['name']].update(state='absent')
-        task['tick.kapacitor.kapacitor_%s' % task['name']].pop(SAMPLE_CHANGES[task['name']][0])
+        task['tick.kapacitor.kapacitor_%s' % task['name']].pop(SAMPLES[task['name']]['change']['option'])
     ansible_module.playbook(reset, name='reset')
-    step('change', 1)
-    step('unchanged', 1)
-    step('check', 2, check=True)
-    step('test_alert', 1, test_alert=True)
+    step('change', 0)
+    step('unchanged', 0)
+    step('check', 1, check=True)
+    step('test_alert', 0, test_alert=True)
     ansible_module.playbook(reset, name='cleanup')
     return steps
 

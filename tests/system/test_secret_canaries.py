@@ -11,14 +11,12 @@ paths (Kapacitor unreachable, a test alert that fails after the write).
 
 import json
 import os
-import sys
 
 import pytest
 
-from conftest import REPO
+from collection import SECTIONS, samples
 
-sys.path.insert(0, os.path.join(REPO, 'tests', 'stack'))
-from kapacitor_sections_for_tests import ELEMENTS, SECTIONS  # noqa: E402
+SAMPLES = samples()
 
 MODES = ('apply', 'always', 'check', 'unreachable', 'failed_test')
 CASES = []     # (module, option, mode), filled while building the playbooks
@@ -40,7 +38,7 @@ def canary(section, option, mode):
 def section_params(section, mode):
     params = {}
     if section.is_list:
-        params[section.element_key] = ELEMENTS[section.name]
+        params[section.element_key] = SAMPLES[section.name]['element']
     for opt in section.secrets():
         value = canary(section.name, opt.name, mode)
         params[opt.name] = {'username': 'canary-user', 'password': value} if opt.kind == 'dict' else value
@@ -93,7 +91,7 @@ def reset_tasks(kapacitor_url):
     for name in sorted(SECTIONS):
         params = {'kapacitor_url': kapacitor_url, 'state': 'absent'}
         if SECTIONS[name].is_list:
-            params[SECTIONS[name].element_key] = ELEMENTS[name]
+            params[SECTIONS[name].element_key] = SAMPLES[name]['element']
         tasks.append({'tick.kapacitor.kapacitor_%s' % name: params})
     tasks.append({'tick.kapacitor.kapacitor_config': {
         'kapacitor_url': kapacitor_url, 'section': 'influxdb', 'element': 'default', 'state': 'absent'}})

@@ -13,14 +13,13 @@ kapacitord still restarts.
 
 import json
 import os
-import sys
 
 import pytest
 
-from conftest import REPO, http_json, raw_config
+from collection import SECTIONS, samples
+from conftest import http_json, raw_config
 
-sys.path.insert(0, os.path.join(REPO, 'tests', 'stack'))
-from kapacitor_sections_for_tests import ELEMENTS, SECTIONS  # noqa: E402
+SAMPLES = samples()
 
 NAME, PORT = 'values-matrix', 19120
 SASL_NAME, SASL_PORT = 'values-sasl', 19121
@@ -55,7 +54,7 @@ def cases(url):
         section = SECTIONS[name]
         base = {'kapacitor_url': url}
         if section.is_list:
-            base[section.element_key] = ELEMENTS[name]
+            base[section.element_key] = SAMPLES[name]['element']
         module = 'tick.kapacitor.kapacitor_%s' % name
         ints = [(n, o) for n, o in sorted(section.options.items()) if o.kind == 'int']
         for opt_name, opt in ints:
