@@ -8,11 +8,13 @@ Kapacitor stores a handler's ``options`` exactly as sent and returns them the sa
 (including secrets, in clear), so a handler can be compared exactly; everything this module
 returns goes through :func:`public_options` or :func:`diff_options` first.
 
-Kinds whose options Kapacitor checks late or not at all (``exec``, ``log``, ``tcp``, ``post``,
-and ``aggregate``, whose missing interval crashes kapacitord) are validated here and translated
-to what Kapacitor wants: snake_case keys to its dash names, durations to integer nanoseconds,
-file modes to decimal integers. Other kinds pass their options through, apart from known
-duration options, which are translated as well.
+Every kind's options are checked here, before any request and in check mode too, against the
+options Kapacitor v1.8.3 decodes for that kind (:data:`HANDLER_OPTIONS`): an unknown name fails
+naming the kind's options, as Kapacitor itself would (HTTP 500) only when the handler is written.
+They are translated to what Kapacitor wants: the collection's snake_case names to Kapacitor's own
+(``icon_emoji`` to ``icon-emoji``, ``partition_algorithm`` to ``partitionAlgorithm``), durations
+to integer nanoseconds, file modes to decimal integers, numbers in text options to their text.
+Handlers written by other clients (Kapacitor's own CLI) are compared in the same normal form.
 """
 
 import posixpath
@@ -44,6 +46,10 @@ HANDLER_ID_PUNCTUATION = '-._'
 TOPIC_ID_PUNCTUATION = '-:._'
 _HOST_PORT = re.compile(r'^(?:\[(?P<ipv6>[0-9A-Fa-f:.%\w]+)\]|(?P<host>[^\s:\[\]/]+)):(?P<port>[0-9]+)$')
 _OCTAL_MODE = re.compile(r'^(?:0o?)?([0-7]{3,4})$')
+_INTEGER = re.compile(r'^[-+]?[0-9]+$')
+# A bare integer duration is nanoseconds (what Kapacitor stores and its CLI's files carry); a
+# positive one under a millisecond is a missing unit ("timeout: 10"), not a wish.
+_SHORTEST_BARE_DURATION = 10 ** 6
 
 
 # -- validation and translation ------------------------------------------------------------
@@ -61,7 +67,8 @@ def _string(kind, key, value, required=False):
 
 
 def _scalar_string(kind, key, value):
-    """A string, or a number written without quotes (turned into its text)."""
+    """A string, or a number written without quotes (turned into its text: Kapacitor refuses a
+    number where it wants text, e.g. a Telegram chat-id written as -1001234567890)."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise SpecError('%s: %r is not a string' % (_where(kind, key), value))
     return value if isinstance(value, str) else str(value)
@@ -76,21 +83,43 @@ def _bool(kind, key, value):
         raise SpecError('%s: %r is not a boolean (true or false)' % (_where(kind, key), value))
 
 
+def _int(kind, key, value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _INTEGER.match(value.strip()):
+        return int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SpecError('%s: %r is not an integer' % (_where(kind, key), value))
+    return value
+
+
 def _duration(kind, key, value, positive=False):
-    """A Go duration string ("10s", "1m30s") as the integer nanoseconds Kapacitor wants."""
-    if isinstance(value, bool) or not isinstance(value, str):
-        raise SpecError(
-            "%s: %r is not a duration; write a number with a unit, such as 10s, 1m30s or 500ms "
-            "(a bare number is ambiguous: Kapacitor would read nanoseconds)" % (_where(kind, key), value))
-    try:
-        nanoseconds = parse_duration(value.strip())
-    except ValueError as exc:
-        raise SpecError("%s: %r is not a duration (%s); write a number with a unit, such as 10s, "
-                        "1m30s or 500ms" % (_where(kind, key), value, exc))
+    """A Go duration string ("10s", "1m30s") or integer nanoseconds (as Kapacitor stores it and
+    its CLI's handler files carry it), as the integer nanoseconds Kapacitor wants."""
+    unit_hint = 'write a number with a unit, such as 10s, 1m30s or 500ms'
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        nanoseconds = value
+        if 0 < nanoseconds < _SHORTEST_BARE_DURATION:
+            raise SpecError('%s: %r would be %d nanoseconds (a bare integer is nanoseconds, as in '
+                            "Kapacitor's own handler files); %s" % (_where(kind, key), value, value, unit_hint))
+    elif isinstance(value, str):
+        try:
+            nanoseconds = parse_duration(value.strip())
+        except ValueError as exc:
+            raise SpecError('%s: %r is not a duration (%s); %s' % (_where(kind, key), value, exc, unit_hint))
+    else:
+        raise SpecError('%s: %r is not a duration; %s (or integer nanoseconds)' % (_where(kind, key), value, unit_hint))
     if nanoseconds < 0 or (positive and nanoseconds == 0):
         raise SpecError('%s: %r must be %s' % (
             _where(kind, key), value, 'longer than zero' if positive else 'zero or longer'))
     return nanoseconds
+
+
+def _positive_duration(kind, key, value):
+    # A zero aggregate interval makes kapacitord panic (time.NewTicker), taking the server down.
+    return _duration(kind, key, value, positive=True)
 
 
 def _string_list(kind, key, value):
@@ -99,7 +128,15 @@ def _string_list(kind, key, value):
     return [_scalar_string(kind, '%s[%d]' % (key, index), item) for index, item in enumerate(value)]
 
 
+def _mapping(kind, key, value):
+    """A mapping Kapacitor takes as it is (map[string]interface{}: attributes, metadata...)."""
+    if not isinstance(value, dict) or not all(isinstance(name, str) for name in value):
+        raise SpecError('%s: must be a mapping of names to values' % _where(kind, key))
+    return value
+
+
 def _string_map(kind, key, value):
+    """HTTP headers (map[string]string): numbers become their text, as a header carries it."""
     if not isinstance(value, dict):
         raise SpecError('%s: must be a mapping of names to strings' % _where(kind, key))
     out = {}
@@ -111,6 +148,57 @@ def _string_map(kind, key, value):
             raise SpecError('%s: the value of %r must be a string' % (_where(kind, key), name))
         out[name] = item if isinstance(item, str) else str(item)
     return out
+
+
+def _objects(*names):
+    """A list of objects with these text fields (pagerduty2 links, snmptrap data-list); Kapacitor
+    matches their names case-insensitively and refuses others."""
+    def convert(kind, key, value):
+        if not isinstance(value, (list, tuple)):
+            raise SpecError('%s: must be a list of mappings with %s' % (_where(kind, key), ', '.join(names)))
+        out = []
+        for index, item in enumerate(value):
+            where = '%s[%d]' % (key, index)
+            if not isinstance(item, dict):
+                raise SpecError('%s: must be a mapping with %s' % (_where(kind, where), ', '.join(names)))
+            entry = {}
+            for name, text in item.items():
+                known = [n for n in names if isinstance(name, str) and n == name.lower()]
+                if not known:
+                    raise SpecError('%s: %r is not a field; use %s' % (_where(kind, where), name, ', '.join(names)))
+                if text is not None:
+                    entry[known[0]] = _scalar_string(kind, '%s.%s' % (where, known[0]), text)
+            out.append(entry)
+        return out
+    return convert
+
+
+def _choice(*choices):
+    def convert(kind, key, value):
+        value = _string(kind, key, value)
+        if value not in choices:
+            raise SpecError('%s: %r is not one of %s' % (
+                _where(kind, key), value, ', '.join(repr(choice) for choice in choices)))
+        return value
+    return convert
+
+
+# MQTT quality of service: a number, or one of the names QoSLevel.UnmarshalText takes (services/
+# mqtt/service.go; it reads "exactly-one", though it writes "exactly-once").
+_QOS_NAMES = {'at-most-once': 0, 'at-least-once': 1, 'exactly-one': 2}
+
+
+def _qos(kind, key, value):
+    if value in (0, 1, 2) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and value in _QOS_NAMES:
+        return value
+    raise SpecError('%s: %r is not a QoS level; use 0, 1 or 2 (or at-most-once, at-least-once, '
+                    'exactly-one)' % (_where(kind, key), value))
+
+
+def _qos_normal(value):
+    return _QOS_NAMES.get(value, value) if isinstance(value, str) else value
 
 
 def _log_path(kind, key, value):
@@ -156,63 +244,113 @@ def _address(kind, key, value):
     return value
 
 
-def _prog(kind, key, value):
-    return _string(kind, key, value, required=True)
+def _required_string(kind, key, value):
+    return _string(kind, key, _scalar_string(kind, key, value), required=True)
+
+
+def _snake(api_name):
+    """The collection's name for a Kapacitor option: icon-emoji -> icon_emoji,
+    disablePartitionById -> disable_partition_by_id."""
+    return re.sub(r'(?<=[a-z0-9])([A-Z])', r'_\1', api_name).replace('-', '_').lower()
 
 
 class Field:
-    """One option of a validated kind: its Kapacitor name and a converter."""
+    """One option of a handler kind: Kapacitor's name for it, the snake_case name the
+    collection also takes (and other names Kapacitor's docs use), and a converter
+    ``convert(kind, key, value)`` to the value Kapacitor wants."""
 
-    def __init__(self, api_name, convert, required=False):
+    def __init__(self, api_name, convert=_scalar_string, required=False, snake=None, aliases=(), normal=None):
         self.api_name = api_name
         self.convert = convert
         self.required = required
-
-    @property
-    def name(self):
-        return self.api_name.replace('-', '_')
-
-
-def _str_field(api_name, required=False):
-    return Field(api_name, lambda kind, key, value: _string(kind, key, value, required=required),
-                 required)
+        self.name = snake or _snake(api_name)
+        self.names = tuple(dict.fromkeys((api_name, self.name) + tuple(aliases)))
+        # The value as Kapacitor reads it, to compare with what another client stored.
+        self.normal = normal
 
 
-# Kinds validated here, with every option Kapacitor knows for them (v1.8.3).
-VALIDATED = {
-    'exec': [
-        Field('prog', _prog, required=True),
-        Field('args', _string_list),
-    ],
-    'log': [
-        Field('path', _log_path, required=True),
-        Field('mode', parse_mode),
-    ],
-    'tcp': [
-        Field('address', _address, required=True),
-    ],
-    'post': [
-        _str_field('url'),
-        _str_field('endpoint'),
-        Field('headers', _string_map),
-        Field('capture-response', _bool),
-        Field('timeout', _duration),
-        Field('skip-ssl-verification', _bool),
-    ],
-    # A zero interval makes kapacitord panic (time.NewTicker), taking the server down.
-    'aggregate': [
-        Field('interval', lambda kind, key, value: _duration(kind, key, value, positive=True),
-              required=True),
-        _str_field('id'),
-        _str_field('topic'),
-        _str_field('message'),
-    ],
+def _fields(*names):
+    """Text options, by Kapacitor's names."""
+    return tuple(Field(name) for name in names)
+
+
+# Every handler kind's options, as Kapacitor v1.8.3 decodes them. Source: the HandlerConfig struct
+# of services/<kind>/service.go (post: services/httppost/service.go) and, for exec, log, tcp,
+# aggregate and publish, the *HandlerConfig structs of services/alert/handlers.go, into which
+# services/alert/service.go (createHandlerFromSpec, decodeOptions) decodes `options` with
+# mapstructure and ErrorUnused: an unknown name is an error. Names are the mapstructure tags;
+# servicenow's and zenoss's fields with only a json tag are matched by their Go field name,
+# written here in lower case (mapstructure compares names case-insensitively, so Kapacitor
+# refuses `metric_name` but takes `MetricName` or `metricname`). Left out: fields Kapacitor sets
+# itself (mqtt `topic-template`, parsed from `topic`; exec's Commander). talk decodes nothing:
+# Kapacitor stores a talk handler's options and never reads them.
+HANDLER_OPTIONS = {
+    'aggregate': (Field('interval', _positive_duration, required=True),) + _fields('id', 'topic', 'message'),
+    'alerta': _fields('token', 'token-prefix', 'resource', 'event', 'environment', 'group', 'value', 'origin') + (
+        Field('service', _string_list), Field('correlate', _string_list), Field('attributes', _mapping),
+        Field('timeout', _duration)),
+    'bigpanda': _fields('app-key', 'url', 'host', 'primary-property', 'secondary-property') + (
+        Field('attributes', _mapping),),
+    'discord': _fields('workspace', 'username', 'avatar-url', 'embed-title'),
+    'exec': (Field('prog', _required_string, required=True), Field('args', _string_list)),
+    'hipchat': _fields('room', 'token'),
+    # An unknown cluster fails when the handler is written (kafka.Service.Handler).
+    'kafka': (Field('cluster', _required_string, required=True), Field('topic', _required_string, required=True),
+              Field('template'), Field('disablePartitionById', _bool),
+              # The partitioners of services/kafka/config.go (writerConfig); "" is crc32.
+              Field('partitionAlgorithm', _choice('crc32', 'murmur2', 'murmur3', 'fnv-1a', ''))),
+    'log': (Field('path', _log_path, required=True), Field('mode', parse_mode)),
+    'mqtt': _fields('broker-name', 'topic') + (Field('qos', _qos, normal=_qos_normal), Field('retained', _bool)),
+    'opsgenie': (Field('teams-list', _string_list), Field('recipients-list', _string_list)),
+    'opsgenie2': (Field('teams-list', _string_list), Field('recipients-list', _string_list),
+                  Field('recovery_action')),
+    'pagerduty': _fields('service-key'),
+    'pagerduty2': (Field('routing-key'), Field('links', _objects('href', 'text'))),
+    'post': (Field('url'), Field('endpoint'), Field('headers', _string_map), Field('capture-response', _bool),
+             Field('timeout', _duration), Field('skip-ssl-verification', _bool)),
+    'publish': (Field('topics', _string_list),),
+    'pushover': _fields('device', 'title', 'url', 'url-title', 'sound', 'user-key'),
+    'sensu': (Field('source'), Field('handlers', _string_list), Field('metadata', _mapping)),
+    'servicenow': _fields('url', 'username', 'password', 'source', 'node', 'type', 'resource') + (
+        Field('metricname', snake='metric_name'), Field('messagekey', snake='message_key'),
+        Field('additional_info', _mapping)),
+    'slack': _fields('workspace', 'channel', 'username', 'icon-emoji'),
+    'smtp': (Field('to', _string_list), Field('to-field', _string_list)),
+    'snmptrap': (Field('trap-oid'), Field('data-list', _objects('oid', 'type', 'value'))),
+    'talk': (),
+    'tcp': (Field('address', _address, required=True),),
+    'teams': _fields('channel-url'),
+    'telegram': (Field('chat-id'), Field('parse-mode'), Field('disable-web-page-preview', _bool),
+                 Field('disable-notification', _bool)),
+    'victorops': _fields('routing-key'),
+    # Kapacitor's docs name two of them by their json tags (evclasskey, evclass), which it refuses.
+    'zenoss': _fields('action', 'method', 'type') + (Field('tid', _int),) + _fields(
+        'summary', 'device', 'component') + (
+        Field('eventclasskey', snake='event_class_key', aliases=('evclasskey',)),
+        Field('eventclass', snake='event_class', aliases=('evclass',)),
+        Field('collector'), Field('message'), Field('customField', _mapping)),
 }
 
-# Duration options of kinds that otherwise pass through (Kapacitor wants nanoseconds).
-PASS_THROUGH_DURATIONS = {
-    'alerta': ('timeout',),
-}
+
+def _field(kind, key, kapacitor_only=False):
+    """The option ``key`` names for ``kind``: one of its names, or (as Kapacitor matches)
+    Kapacitor's name in any case; None when it names none."""
+    fields = HANDLER_OPTIONS.get(kind, ())
+    if not isinstance(key, str):
+        return None
+    for field in fields:
+        if key == field.api_name or (not kapacitor_only and key in field.names):
+            return field
+    for field in fields:
+        names = (field.api_name,) if kapacitor_only else field.names
+        if any(key.lower() == name.lower() for name in names):
+            return field
+    return None
+
+
+def option_names(kind):
+    """The names the module documents for ``kind``'s options (snake_case)."""
+    return [field.name for field in HANDLER_OPTIONS.get(kind, ())]
 
 
 def translate_options(kind, options):
@@ -220,29 +358,23 @@ def translate_options(kind, options):
     if kind not in KINDS:
         raise SpecError('kind: %r is not a Kapacitor handler kind; use one of %s'
                         % (kind, ', '.join(KINDS)))
-    options = dict(options or {})
-    for key in options:
-        if not isinstance(key, str):
-            raise SpecError('options: %r is not an option name' % (key,))
-    if kind not in VALIDATED:
-        out = dict(options)
-        for key in PASS_THROUGH_DURATIONS.get(kind, ()):
-            for given in sorted(set((key, key.replace('-', '_')))):
-                if out.get(given) is not None:
-                    out[key] = _duration(kind, given, out.pop(given))
-        return out
-    fields = VALIDATED[kind]
-    by_name = {}
-    for field in fields:
-        by_name[field.api_name] = field
-        by_name[field.name] = field
+    if options is None:
+        options = {}
+    if not isinstance(options, dict):
+        raise SpecError('options: must be a mapping of option names to values')
+    fields = HANDLER_OPTIONS[kind]
     out = {}
     given_as = {}
     for key, value in options.items():
-        field = by_name.get(key)
+        if not isinstance(key, str):
+            raise SpecError('options: %r is not an option name' % (key,))
+        field = _field(kind, key)
         if field is None:
+            if not fields:
+                raise SpecError('options: %r is not an option of %s handlers, which take none (Kapacitor '
+                                'stores the options of %s handlers but never reads them)' % (key, kind, kind))
             raise SpecError('options: %r is not an option of %s handlers; use %s' % (
-                key, kind, ', '.join(sorted(f.name for f in fields))))
+                key, kind, ', '.join(sorted(option_names(kind)))))
         if field.api_name in given_as:
             raise SpecError('options: %r and %r are the same option of %s handlers; give it once'
                             % (given_as[field.api_name], key, kind))
@@ -256,6 +388,22 @@ def translate_options(kind, options):
     if kind == 'post' and not out.get('url') and not out.get('endpoint'):
         raise SpecError('options: post handlers need url (where to send alerts) or endpoint '
                         '(an httppost endpoint of kapacitor.conf)')
+    return out
+
+
+def normal_options(kind, options):
+    """Options as Kapacitor reads them, for comparison: names resolved as Kapacitor resolves them
+    (case-insensitively) to its own, values Kapacitor reads alike made equal (MQTT QoS names and
+    numbers). Options of kinds Kapacitor does not decode (talk) stay as they are."""
+    if not isinstance(options, dict):
+        return options
+    out = {}
+    for key, value in options.items():
+        field = _field(kind, key, kapacitor_only=True)
+        if field is None:
+            out[key] = value
+        else:
+            out[field.api_name] = field.normal(value) if field.normal else value
     return out
 
 
@@ -338,6 +486,14 @@ def spec_of(handler):
         'options': handler.get('options') or {},
         'match': handler.get('match') or '',
     }
+
+
+def comparable(handler):
+    """What decides whether two handlers are the same to Kapacitor: kind, match and options in
+    their normal form (:func:`normal_options`), numbers as Go re-encodes them (:func:`canonical`)."""
+    spec = spec_of(handler)
+    spec['options'] = normal_options(spec['kind'], spec['options'])
+    return canonical(spec)
 
 
 def public_handler(topic, handler):
@@ -465,13 +621,13 @@ class HandlerRun:
 
     def _present(self, current):
         wanted = self.desired()
-        changed = current is None or canonical(spec_of(current)) != canonical(spec_of(wanted))
+        changed = current is None or comparable(current) != comparable(wanted)
         after = wanted
         if changed and not self.check_mode:
             if current is None:
                 current = self._create(wanted)
             else:
-                self._replace(wanted)
+                self._replace(wanted, current)
             # Changed even when a concurrent run created exactly this handler: it did not exist
             # when this run started.
             after = self._verify(self.read())
@@ -485,14 +641,14 @@ class HandlerRun:
         }
 
     def _holds(self, handler):
-        return handler is not None and canonical(spec_of(handler)) == canonical(spec_of(self.desired()))
+        return handler is not None and comparable(handler) == comparable(self.desired())
 
     def _verify(self, after):
         """The handler read back after a write holds what was asked, or is replaced once more
         (another run or admin may have replaced it meanwhile); returns it."""
         if self._holds(after):
             return after
-        self._replace(self.desired())
+        self._replace(self.desired(), after)
         after = self.read()
         if not self._holds(after):
             raise KapacitorError('%s: the write did not stick: Kapacitor acknowledged it, but reading it back '
@@ -500,8 +656,11 @@ class HandlerRun:
                                  'time?); run again' % self.describe())
         return after
 
-    def _lost_answer(self, exc, doing):
-        """A write whose answer was lost may have landed: look before failing."""
+    def _lost_answer(self, exc, doing, before=None):
+        """A write whose answer was lost, or that Kapacitor refused with a 500 (its refusals of a
+        handler, such as an unknown Kafka cluster, are 500s), may have landed: look before
+        failing. ``before`` is the handler the write was to replace (None for a create): when it
+        is still there unchanged, the failure changed nothing."""
         if not getattr(exc, 'maybe_applied', False):
             raise self._error(exc, doing)
         try:
@@ -509,7 +668,11 @@ class HandlerRun:
         except KapacitorError:
             raise self._error(exc, doing)
         if not self._holds(now):
-            raise self._error(exc, doing)
+            error = self._error(exc, doing)
+            if (now is None and before is None) or (
+                    now is not None and before is not None and comparable(now) == comparable(before)):
+                error.changed = False
+            raise error
 
     def _create(self, wanted):
         """POST the handler; returns None, or the handler that someone created meanwhile."""
@@ -525,15 +688,15 @@ class HandlerRun:
             if current is None:
                 raise self._error(exc, 'creating')
         self.secrets.extend(secret_values(current.get('kind'), current.get('options')))
-        if canonical(spec_of(current)) != canonical(spec_of(wanted)):
-            self._replace(wanted)
+        if comparable(current) != comparable(wanted):
+            self._replace(wanted, current)
         return current
 
-    def _replace(self, wanted):
+    def _replace(self, wanted, before):
         try:
             self.client.request('PUT', handler_path(self.topic, self.id), wanted, expect=HANDLER_SHAPE)
         except KapacitorError as exc:
-            self._lost_answer(exc, 'updating')
+            self._lost_answer(exc, 'updating', before)
 
     def _absent(self, current):
         result = {'changed': current is not None, 'handler': {},

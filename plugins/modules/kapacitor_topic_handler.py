@@ -28,14 +28,17 @@ options:
     description:
       - Alert topic the handler belongs to. Kapacitor creates the topic with its first handler
         or its first alert.
-      - Letters, digits C(0-9), C(-), C(:), C(.) and C(_), as Kapacitor checks it; anything else
-        (a space, a trailing newline) fails before any request.
+      - Letters, digits C(0-9), C(-), C(:), C(.) and C(_), as Kapacitor checks it
+        (C(^[-:._\p{L}0-9]+$)). Letters of any script count (V(été), V(警报)); digits
+        other than C(0-9), combining accents (an C(e) followed by U+0301) and anything else (a
+        space, a trailing newline) fail before any request.
     type: str
     required: true
   id:
     description:
-      - Id of the handler within its topic. Letters, digits C(0-9), C(-), C(.) and C(_), as
-        Kapacitor checks it; anything else (a space, a trailing newline) fails before any request.
+      - Id of the handler within its topic. Letters of any script, digits C(0-9), C(-), C(.)
+        and C(_), as Kapacitor checks it (C(^[-._\p{L}0-9]+$)); anything else (a C(:), a space,
+        a trailing newline) fails before any request.
     type: str
     required: true
   kind:
@@ -59,41 +62,103 @@ options:
     description:
       - Options of the handler, which depend on O(kind). The handler is stored with exactly
         these options; options you leave out are not kept from an earlier run.
-      - For V(exec), V(log), V(tcp), V(post) and V(aggregate) the options are checked before
-        anything is sent, and snake_case names (V(capture_response)) are accepted for
-        Kapacitor's dash names (C(capture-response)).
+      - Every kind's options are checked before anything is sent, in check mode too, against the
+        options Kapacitor v1.8.3 reads for that kind (its C(HandlerConfig) structs). An unknown
+        name fails naming the kind's options, and so do a missing required option and a value of
+        the wrong type. Kapacitor itself would refuse them (HTTP 500) only when the handler is
+        written.
+      - Names are the collection's snake_case ones, as the endpoint modules spell them
+        (V(icon_emoji), V(chat_id), V(partition_algorithm)), or Kapacitor's own (C(icon-emoji),
+        C(chat-id), C(partitionAlgorithm)); they are sent under Kapacitor's. A handler written
+        with Kapacitor's names, for example by C(kapacitor define-topic-handler), is the same
+        handler and is not rewritten (Kapacitor, and this module, match them ignoring case).
+      - Durations (C(timeout), C(interval)) are Go durations such as V(10s) or V(1m30s), or
+        integer nanoseconds, as Kapacitor stores them and its CLI's handler files carry them
+        (V(10000000000) is V(10s)). A bare number under a millisecond (V(10)) is refused as a
+        forgotten unit.
+      - A number given for a text option, such as a Telegram C(chat_id) V(-1001234567890) or a
+        header value V(3), is sent as its text, which Kapacitor requires. Quote numbers with
+        leading zeros, since YAML reads an unquoted V(0123) as the octal number 83.
+      - Many text options are Go templates that Kapacitor fills in for each alert
+        (C({{ .ID }}), C({{ .Message }}), C({{ index .Tags "host" }})). Ansible would template
+        them first and fail (C(Syntax error in template), C(unexpected '.')). Mark such values
+        C(!unsafe), as in the EXAMPLES, or wrap them in C({% raw %}...{% endraw %}).
+      - "V(aggregate): C(interval) (required, longer than zero), C(topic) (where the summary
+        alert goes), C(id) (the summary alert's id) and C(message) (a template, by default
+        C(Received {{ .Count }} events in the last {{.Interval}}.))."
+      - "V(alerta): C(resource), C(event), C(environment), C(group), C(value) (templates),
+        C(origin), C(service) and C(correlate) (lists), C(attributes) (mapping), C(token),
+        C(token_prefix) and C(timeout) (a duration, sent to Alerta as the alert's timeout;
+        V(24h) when omitted, whatever the alerta endpoint's C(timeout) is)."
+      - "V(bigpanda): C(app_key), C(url), C(host), C(primary_property), C(secondary_property)
+        and C(attributes) (mapping)."
+      - "V(discord): C(workspace), C(username), C(avatar_url) and C(embed_title)."
       - "V(exec): C(prog) (required, the program; an absolute path unless it is on
         Kapacitor's C(PATH)) and C(args) (list of arguments)."
+      - "V(hipchat): C(room) and C(token)."
+      - "V(kafka): C(cluster) (required), C(topic) (required), C(template) (a template of the
+        message), C(disable_partition_by_id) and C(partition_algorithm) (V(crc32), the default,
+        V(murmur2), V(murmur3) or V(fnv-1a)). The cluster must be the id of an enabled cluster
+        (M(tick.kapacitor.kapacitor_kafka)): Kapacitor refuses a handler naming an unknown or
+        disabled one (C(unknown cluster)), also in a file-configured C(kapacitor.conf), and a
+        handler whose cluster is disabled later stays but can no longer be replaced until the
+        cluster is enabled again. Check mode does not know the clusters: it cannot predict this."
       - "V(log): C(path) (required, absolute path of the file on Kapacitor's host) and
         C(mode) (file mode as a quoted octal string such as V('0644'), default V('0600');
         it must be writable by its owner)."
+      - "V(mqtt): C(broker_name), C(topic) (a template), C(qos) (V(0), V(1) or V(2), or
+        Kapacitor's names V(at-most-once), V(at-least-once) and V(exactly-one)) and C(retained)."
+      - "V(opsgenie): C(teams_list) and C(recipients_list) (lists). V(opsgenie2): the same and
+        C(recovery_action)."
+      - "V(pagerduty): C(service_key). V(pagerduty2): C(routing_key) and C(links) (list of
+        mappings with C(href) and C(text), templates)."
+      - "V(post): C(url) (where to post; a template) or C(endpoint) (an C([[httppost]])
+        endpoint of C(kapacitor.conf), used when it exists), C(headers) (mapping of header
+        names to values), C(capture_response) (log the response body when the request fails),
+        C(timeout) (a duration; V(0s) means none) and C(skip_ssl_verification)."
+      - "V(publish): C(topics), the topics each alert is published to again, as if its
+        TICKscript had sent it there too; their own handlers then get it."
+      - "V(pushover): C(device), C(title), C(url), C(url_title), C(sound) and C(user_key)."
+      - "V(sensu): C(source) (a template), C(handlers) (list) and C(metadata) (mapping)."
+      - "V(servicenow): C(url), C(username), C(password), C(source), C(node), C(type),
+        C(resource), C(metric_name), C(message_key) and C(additional_info) (mapping). Kapacitor
+        reads the two last but one only as C(metricname) and C(messagekey) (its docs' names are
+        refused): that is what is sent."
+      - "V(slack): C(workspace), C(channel), C(username) and C(icon_emoji)."
+      - "V(smtp): C(to) (list of addresses) and C(to_field) (list of templates)."
+      - "V(snmptrap): C(trap_oid) and C(data_list) (list of mappings with C(oid), C(type) and
+        C(value), a template)."
+      - "V(talk): no options. Kapacitor v1.8.3 stores a talk handler's options without
+        checking them and never reads them (the Talk endpoint's settings are used), so the
+        module refuses any, and removes those another client stored."
       - "V(tcp): C(address) (required, V(host:port))."
-      - "V(post): C(url) (where to post; a Go template is allowed) or C(endpoint) (an
-        C([[httppost]]) endpoint of C(kapacitor.conf), used when it exists), C(headers)
-        (mapping of header names to values), C(capture_response) (log the response body
-        when the request fails), C(timeout) (a duration such as V(10s); V(0s) means none) and
-        C(skip_ssl_verification)."
-      - "V(aggregate): C(interval) (required, a duration such as V(1m)), C(topic) (where the
-        summary goes), C(id) and C(message)."
-      - Other kinds take Kapacitor's option names unchanged, for example C(channel) for
-        V(slack), C(chat-id) for V(telegram), C(routing-key) for V(pagerduty2), C(cluster)
-        and C(topic) for V(kafka). The C(timeout) of V(alerta) is a duration such as V(10s).
-        Kapacitor itself checks them and names the wrong one.
+      - "V(teams): C(channel_url)."
+      - "V(telegram): C(chat_id), C(parse_mode), C(disable_web_page_preview) and
+        C(disable_notification)."
+      - "V(victorops): C(routing_key)."
+      - "V(zenoss): C(action), C(method), C(type), C(tid) (integer), C(summary), C(device),
+        C(component), C(event_class_key), C(event_class), C(collector), C(message) and
+        C(custom_field) (mapping). Kapacitor reads C(event_class_key) and C(event_class) only as
+        C(eventclasskey) and C(eventclass) (its docs' C(evclasskey) and C(evclass) are refused,
+        and accepted here for them)."
       - "What is treated as secret, never shown (see RV(handler)) nor written into messages,
         in any form (as given, Go-quoted, JSON-escaped, URL-encoded):"
       - "Values of options whose names contain C(token), C(password), C(passwd), C(secret),
         C(credential), C(api-key), C(app-key), C(routing-key), C(service-key), C(user-key) or
-        C(community) (ignoring case, C(-) and C(_)), of any kind, also inside nested mappings
-        and lists."
-      - "The URL options of V(slack), V(teams), V(discord) and V(talk) handlers (C(url),
-        C(workspace-url)..., not C(avatar-url)): webhook URLs are credentials as a whole."
-      - "Every value of C(headers) (V(post): C(Authorization), API keys) and of Kafka's
-        C(sasl-extensions) and C(sasl-oauth-parameters) mappings."
-      - "In other URL options (the C(url) of V(post) and V(alerta) handlers, ...), the password
-        of the userinfo, every query value and the fragment: such URLs are shown with those
-        parts masked, for example V(https://hooks.example.com/x?token=********)."
-      - "V(kafka) handler options (C(cluster), C(topic), C(template), C(disablePartitionById),
-        C(partitionAlgorithm)) hold no secrets; Kafka's credentials are configured with
+        C(community) (ignoring case, C(-) and C(_)), also inside nested mappings and lists. Among
+        handler options: the C(token) of V(alerta) (and its C(token_prefix)) and V(hipchat), the
+        C(app_key) of V(bigpanda), the C(service_key) of V(pagerduty), the C(routing_key) of
+        V(pagerduty2) and V(victorops), the C(user_key) of V(pushover) and the C(password) of
+        V(servicenow)."
+      - "The C(channel_url) of V(teams) handlers, as a whole: it is the only handler option
+        holding a webhook URL. The webhook URLs of Slack, Discord and Talk are endpoint
+        settings (M(tick.kapacitor.kapacitor_slack), ...), not handler options."
+      - "Every value of C(headers) (V(post): C(Authorization), API keys)."
+      - "In other URL options (the C(url) of V(post), V(bigpanda), V(pushover) and
+        V(servicenow) handlers, the C(avatar_url) of V(discord)), the password of the
+        userinfo, every query value and the fragment: such URLs are shown with those parts
+        masked, for example V(https://hooks.example.com/x?token=********)."
+      - "V(kafka) handler options hold no secrets; Kafka's credentials are configured with
         M(tick.kapacitor.kapacitor_kafka)."
     type: dict
   match:
@@ -118,6 +183,9 @@ notes:
     Kapacitor runs, which is not necessarily the host this module runs on.
   - Handlers of service kinds (V(slack), V(kafka), ...) only send when the service is enabled
     in Kapacitor's configuration.
+  - Handlers this module writes are ordinary Kapacitor handlers, under Kapacitor's own option
+    names, so C(kapacitor show-topic-handler <topic> <id>) shows them, and a handler written by
+    C(kapacitor define-topic-handler) with the same options is reported unchanged.
   - The C(url) of V(post) handlers is shown in output with its password, query values and
     fragment masked; its path is shown. Keep credentials in C(headers), which are masked, in
     the URL's query, or in an C([[httppost]]) endpoint.
@@ -149,6 +217,7 @@ EXAMPLES = r'''
 
 - name: Keep a log of warnings and worse
   tick.kapacitor.kapacitor_topic_handler:
+    kapacitor_url: http://kapacitor.example.com:9092
     topic: ops
     id: alert-log
     kind: log
@@ -159,35 +228,75 @@ EXAMPLES = r'''
 
 - name: Forward alerts to a log collector over TCP
   tick.kapacitor.kapacitor_topic_handler:
+    kapacitor_url: http://kapacitor.example.com:9092
     topic: ops
     id: logstash
     kind: tcp
     options:
       address: logstash.example.com:5140
 
-- name: Post alerts to a web service
+- name: Post alerts to a web service, to a URL made from each alert
   tick.kapacitor.kapacitor_topic_handler:
+    kapacitor_url: http://kapacitor.example.com:9092
     topic: ops
     id: webhook
     kind: post
     options:
-      url: https://alerts.example.com/kapacitor
+      # A Go template, filled in by Kapacitor: !unsafe keeps Ansible from templating it.
+      url: !unsafe https://alerts.example.com/kapacitor/{{ .TaskName }}
       headers:
         Authorization: "Bearer {{ vault_alerts_token }}"
+        X-Api-Version: 2  # sent as the text "2"
       timeout: 10s
       capture_response: true
 
-- name: Send state changes to the #ops Slack channel
+- name: "Send state changes to the #ops Slack channel"
   tick.kapacitor.kapacitor_topic_handler:
+    kapacitor_url: http://kapacitor.example.com:9092
     topic: ops
     id: slack
     kind: slack
     options:
       channel: "#ops"
+      icon_emoji: ":rotating_light:"
     match: changed() == TRUE
+
+- name: Send critical alerts to a Telegram group
+  tick.kapacitor.kapacitor_topic_handler:
+    kapacitor_url: http://kapacitor.example.com:9092
+    topic: ops
+    id: telegram-critical
+    kind: telegram
+    options:
+      chat_id: -1001234567890
+      parse_mode: Markdown
+      disable_web_page_preview: true
+    match: level() == CRITICAL
+
+- name: Sum up the ops topic's alerts every 5 minutes in the ops-summary topic
+  tick.kapacitor.kapacitor_topic_handler:
+    kapacitor_url: http://kapacitor.example.com:9092
+    topic: ops
+    id: summary
+    kind: aggregate
+    options:
+      interval: 5m
+      topic: ops-summary
+      id: ops-summary
+      message: !unsafe "{{ .Count }} ops alerts in the last {{ .Interval }}"
+
+- name: Publish the ops topic's alerts to the audit topic too
+  tick.kapacitor.kapacitor_topic_handler:
+    kapacitor_url: http://kapacitor.example.com:9092
+    topic: ops
+    id: to-audit
+    kind: publish
+    options:
+      topics: [audit]
 
 - name: Remove a handler
   tick.kapacitor.kapacitor_topic_handler:
+    kapacitor_url: http://kapacitor.example.com:9092
     topic: ops
     id: webhook
     state: absent

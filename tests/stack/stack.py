@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Start and stop the real services the tests and the demo talk to, on 127.0.0.1.
 
-  stack.py up                  build (or reuse) kapacitord, start it and the HTTP receiver
+  stack.py up                  build (or reuse) kapacitord and Kapacitor's CLI, start kapacitord
+                               and the HTTP receiver
   stack.py down                stop everything this stack started
   stack.py status              print the stack's state (JSON)
   stack.py integration-vars    print the variables integration targets use (YAML)
@@ -154,6 +155,18 @@ class Stack:
         out = subprocess.run([os.path.join(HERE, 'build-kapacitord.sh')], check=True,
                              stdout=subprocess.PIPE, universal_newlines=True).stdout
         return out.strip().splitlines()[-1]
+
+    def kapacitor_cli(self):
+        """Kapacitor's own CLI (``kapacitor``, same version as kapacitord), for the targets that
+        check this collection against it: $KAPACITOR_CLI, or built and cached like kapacitord."""
+        binary = os.environ.get('KAPACITOR_CLI')
+        if not binary:
+            out = subprocess.run([os.path.join(HERE, 'build-kapacitord.sh'), 'kapacitor'], check=True,
+                                 stdout=subprocess.PIPE, universal_newlines=True).stdout
+            binary = out.strip().splitlines()[-1]
+        self.state['kapacitor_cli'] = binary
+        self.save()
+        return binary
 
     def start_kapacitord(self, name, port, conf_extra=None, fresh=True, binary=None, http=None):
         """Start (or restart) a kapacitord; ``http`` overrides keys of its [http] table
@@ -309,6 +322,8 @@ class Stack:
         receiver = self.state['receiver']
         found = {
             'kapacitor_url': self.state['kapacitord']['main']['url'],
+            # Kapacitor's own CLI, built by `up` (a stack started before it was: built now).
+            'kapacitor_cli': self.state.get('kapacitor_cli') or self.kapacitor_cli(),
             'receiver_url': receiver['url'],
             'receiver_tcp_addr': receiver['tcp_addr'],
             'receiver_udp_addr': receiver['udp_addr'],
@@ -435,8 +450,8 @@ def main(argv=None):
     up = sub.add_parser('up')
     up.add_argument('--port-offset', type=int, default=int(os.environ.get('TICK_PORT_OFFSET', 0)),
                     help='added to every default port, to run several stacks side by side')
-    up.add_argument('--without', default='', metavar='kafka,mqtt',
-                    help='peers not to start (the demo needs neither)')
+    up.add_argument('--without', default='', metavar='kafka,mqtt,cli',
+                    help='peers not to start, or cli: not to build Kapacitor\'s CLI (the demo needs none)')
     sub.add_parser('down')
     sub.add_parser('status')
     sub.add_parser('integration-vars')
@@ -466,6 +481,8 @@ def main(argv=None):
         if 'kafka' not in without:
             stack.start_kafka(ports['kafka'])
         stack.start_kapacitord('main', ports['kapacitor'])
+        if 'cli' not in without:
+            stack.kapacitor_cli()
     elif args.command == 'down':
         stack.down()
     elif args.command == 'start-kapacitord':

@@ -4,13 +4,16 @@
 
 import copy
 import json
+import os
+import re
 
 import pytest
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import KapacitorError
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
-    HandlerRun, canonical, diff_options, one_line, parse_mode, translate_options, validate_ids)
+    GENERIC_KINDS, HANDLER_OPTIONS, KINDS, HandlerRun, canonical, diff_options, one_line, parse_mode,
+    translate_options, validate_ids)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
     is_secret_key, public_options, secret_values)
 from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
@@ -36,12 +39,16 @@ def test_post_endpoint_alone_is_enough_but_one_of_url_or_endpoint_is_needed():
 
 
 @pytest.mark.parametrize('timeout, message', [
-    (10, 'is not a duration; write a number with a unit'),
+    (10, 'would be 10 nanoseconds .* write a number with a unit'),
+    (999999, 'would be 999999 nanoseconds'),
     ('10 seconds', 'is not a duration'),
+    ('10000000000', 'is not a duration'),   # Go: a string needs a unit
     ('-1s', 'must be zero or longer'),
+    (-10 ** 10, 'must be zero or longer'),
+    (1.5e9 + 0.5, 'is not a duration'),
     (True, 'is not a duration'),
 ])
-def test_post_timeout_must_be_a_go_duration_string(timeout, message):
+def test_post_timeout_must_be_a_go_duration_or_nanoseconds(timeout, message):
     with pytest.raises(SpecError, match=message) as err:
         translate_options('post', {'url': 'http://x/', 'timeout': timeout})
     assert str(err.value).startswith('options.timeout (kind post): ')
@@ -49,6 +56,15 @@ def test_post_timeout_must_be_a_go_duration_string(timeout, message):
 
 def test_zero_timeout_means_none_and_is_allowed():
     assert translate_options('post', {'url': 'http://x/', 'timeout': '0'})['timeout'] == 0
+    assert translate_options('post', {'url': 'http://x/', 'timeout': 0})['timeout'] == 0
+
+
+@pytest.mark.parametrize('given', ['10s', 10 ** 10, 1e10, '10000ms'])
+def test_durations_are_go_strings_or_integer_nanoseconds_as_the_cli_writes_them(given):
+    # `kapacitor define-topic-handler` files carry integer nanoseconds (Kapacitor refuses "10s").
+    assert translate_options('post', {'url': 'http://x/', 'timeout': given})['timeout'] == 10 ** 10
+    assert translate_options('aggregate', {'interval': given})['interval'] == 10 ** 10
+    assert translate_options('alerta', {'timeout': given})['timeout'] == 10 ** 10
 
 
 @pytest.mark.parametrize('given, expected', [
@@ -141,13 +157,172 @@ def test_unknown_kind_is_refused_before_anything_else():
         translate_options('email', {'to': ['a@example.com']})
 
 
-def test_other_kinds_pass_through_except_known_durations():
-    options = {'channel': '#ops', 'icon-emoji': ':x:', 'extra_thing': [1, {'a': None}]}
+def test_service_kinds_take_kapacitor_names_unchanged():
+    options = {'channel': '#ops', 'icon-emoji': ':x:'}
     assert translate_options('slack', options) == options
     assert translate_options('alerta', {'timeout': '1m', 'resource': 'r'}) == {
         'timeout': 60 * 10 ** 9, 'resource': 'r'}
     with pytest.raises(SpecError, match='options.timeout .kind alerta.'):
         translate_options('alerta', {'timeout': 'soon'})
+
+
+# -- issue 15: every kind's options, snake_case names, checked before any write ----------------
+
+@pytest.mark.parametrize('kind, given, sent', [
+    ('slack', {'icon_emoji': ':fire:', 'channel': '#ops'}, {'icon-emoji': ':fire:', 'channel': '#ops'}),
+    ('telegram', {'chat_id': -1001234567890, 'parse_mode': 'HTML', 'disable_web_page_preview': 'yes',
+                  'disable_notification': False},
+     {'chat-id': '-1001234567890', 'parse-mode': 'HTML', 'disable-web-page-preview': True,
+      'disable-notification': False}),
+    ('pagerduty2', {'routing_key': 'k', 'links': [{'href': 'https://x/{{.ID}}', 'text': 'x'}]},
+     {'routing-key': 'k', 'links': [{'href': 'https://x/{{.ID}}', 'text': 'x'}]}),
+    ('kafka', {'cluster': 'main', 'topic': 'alerts', 'disable_partition_by_id': True,
+               'partition_algorithm': 'murmur2'},
+     {'cluster': 'main', 'topic': 'alerts', 'disablePartitionById': True, 'partitionAlgorithm': 'murmur2'}),
+    ('servicenow', {'metric_name': 'cpu', 'message_key': 'k', 'additional_info': {'a': 1}},
+     {'metricname': 'cpu', 'messagekey': 'k', 'additional_info': {'a': 1}}),
+    ('zenoss', {'evclasskey': 'k', 'event_class': '/App', 'custom_field': {'a': 'b'}, 'tid': '7'},
+     {'eventclasskey': 'k', 'eventclass': '/App', 'customField': {'a': 'b'}, 'tid': 7}),
+    ('teams', {'channel_url': 'https://hooks/x'}, {'channel-url': 'https://hooks/x'}),
+    ('mqtt', {'broker_name': 'b', 'qos': 1, 'retained': True}, {'broker-name': 'b', 'qos': 1, 'retained': True}),
+    ('opsgenie2', {'teams_list': ['a'], 'recovery_action': 'close'}, {'teams-list': ['a'], 'recovery_action': 'close'}),
+    ('smtp', {'to': ['a@example.com'], 'to_field': ['{{ index .Tags "owner" }}']},
+     {'to': ['a@example.com'], 'to-field': ['{{ index .Tags "owner" }}']}),
+    ('snmptrap', {'trap_oid': '1.3.6.1.4.1.1', 'data_list': [{'oid': '1.3.6.1.4.1.1.2', 'type': 's',
+                                                              'value': '{{.Message}}'}]},
+     {'trap-oid': '1.3.6.1.4.1.1', 'data-list': [{'oid': '1.3.6.1.4.1.1.2', 'type': 's', 'value': '{{.Message}}'}]}),
+    ('publish', {'topics': ['a', 'b']}, {'topics': ['a', 'b']}),
+])
+def test_snake_case_names_of_every_kind_become_kapacitors_names(kind, given, sent):
+    assert translate_options(kind, given) == sent
+
+
+@pytest.mark.parametrize('kind, options, message', [
+    ('slack', {'icon_emojii': ':x:'},
+     "options: 'icon_emojii' is not an option of slack handlers; use channel, icon_emoji, username, workspace"),
+    ('telegram', {'chatid': '1'}, "options: 'chatid' is not an option of telegram handlers; use chat_id, "),
+    ('slack', {'url': 'https://hooks.slack.com/x'}, "'url' is not an option of slack handlers"),
+    ('talk', {'title': 'x'}, "options: 'title' is not an option of talk handlers, which take none"),
+    ('kafka', {'topic': 't'}, 'options.cluster is required for kafka handlers'),
+    ('kafka', {'cluster': 'c', 'topic': 't', 'partition_algorithm': 'md5'}, "'md5' is not one of 'crc32'"),
+    ('mqtt', {'qos': 'exactly-once'}, 'is not a QoS level'),
+    ('mqtt', {'topic-template': 'x'}, "'topic-template' is not an option of mqtt handlers"),
+    ('telegram', {'disable_notification': 'maybe'}, 'is not a boolean'),
+    ('zenoss', {'tid': 'x'}, 'is not an integer'),
+    ('pagerduty2', {'links': [{'href': 'h', 'title': 't'}]}, r"options.links\[0\] \(kind pagerduty2\): 'title' is not a field"),
+    ('alerta', {'attributes': ['a']}, 'must be a mapping'),
+    ('exec', {'prog': '/bin/true', 'Commander': {}}, "'Commander' is not an option of exec handlers"),
+])
+def test_unknown_or_wrong_options_of_every_kind_fail_naming_the_known_ones(kind, options, message):
+    with pytest.raises(SpecError, match=message) as err:
+        translate_options(kind, options)
+    assert len(str(err.value).splitlines()) == 1
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_service_kind_with_an_unknown_option_fails_before_any_request_in_check_mode_too(check_mode):
+    # Kapacitor answers 500 "unknown options" only when the handler is written: check mode used
+    # to report changed and no error.
+    fake = FakeKapacitor()
+    with pytest.raises(SpecError, match="'icon-emojii' is not an option of slack handlers"):
+        run(fake, check_mode=check_mode, kind='slack', options={'channel': '#ops', 'icon-emojii': ':x:'})
+    assert fake.requests == []
+
+
+def test_every_kind_has_its_options_and_each_name_is_unambiguous():
+    assert sorted(HANDLER_OPTIONS) == sorted(KINDS)
+    for kind, fields in HANDLER_OPTIONS.items():
+        names = [name.lower() for field in fields for name in field.names]
+        assert len(names) == len(set(names)), kind
+        assert all(field.name == field.name.lower() and '-' not in field.name for field in fields), kind
+
+
+# Where Kapacitor v1.8.3 declares each kind's options (see HANDLER_OPTIONS).
+GO_STRUCTS = dict(
+    [(kind, ('services/%s/service.go' % kind, 'HandlerConfig')) for kind in KINDS
+     if kind not in GENERIC_KINDS and kind != 'talk'],
+    post=('services/httppost/service.go', 'HandlerConfig'),
+    exec=('services/alert/handlers.go', 'ExecHandlerConfig'),
+    log=('services/alert/handlers.go', 'LogHandlerConfig'),
+    tcp=('services/alert/handlers.go', 'TCPHandlerConfig'),
+    aggregate=('services/alert/handlers.go', 'AggregateHandlerConfig'),
+    publish=('services/alert/handlers.go', 'PublishHandlerConfig'),
+)
+# Fields Kapacitor decodes but sets itself; talk decodes no options at all.
+NOT_OPTIONS = {('mqtt', 'topic-template')}
+GO_SOURCE = os.path.expanduser('~/go/pkg/mod/github.com/influxdata/kapacitor@v1.8.3')
+
+
+def go_struct_options(path, struct):
+    """The option names mapstructure decodes into a Go struct: exported fields, by their
+    mapstructure tag or else their field name (matched case-insensitively: lower case here)."""
+    with open(os.path.join(GO_SOURCE, path)) as handle:
+        source = handle.read()
+    body = re.search(r'^type %s struct \{\n(.*?)^\}' % struct, source, re.S | re.M).group(1)
+    names = []
+    for line in body.splitlines():
+        field = re.match(r'\s*([A-Za-z_]\w*)\s+\S+(?:\s+`([^`]*)`)?', line)
+        if not field or line.strip().startswith('//') or not field.group(1)[0].isupper():
+            continue
+        tag = re.search(r'mapstructure:"([^",]*)', field.group(2) or '')
+        if tag and tag.group(1) == '-':
+            continue
+        names.append(tag.group(1) if tag else field.group(1).lower())
+    return names
+
+
+@pytest.mark.skipif(not os.path.isdir(GO_SOURCE), reason="Kapacitor's Go module is not in the module cache")
+@pytest.mark.parametrize('kind', sorted(GO_STRUCTS))
+def test_handler_options_are_kapacitors_go_structs(kind):
+    path, struct = GO_STRUCTS[kind]
+    expected = [name for name in go_struct_options(path, struct) if (kind, name) not in NOT_OPTIONS]
+    assert sorted(field.api_name for field in HANDLER_OPTIONS[kind]) == sorted(expected)
+
+
+@pytest.mark.skipif(not os.path.isdir(GO_SOURCE), reason="Kapacitor's Go module is not in the module cache")
+def test_talk_handlers_decode_no_options():
+    with open(os.path.join(GO_SOURCE, 'services/alert/service.go')) as handle:
+        source = handle.read()
+    talk = re.search(r'\tcase "talk":\n(.*?)\tcase ', source, re.S).group(1)
+    assert 'decodeOptions' not in talk and 'TalkService.Handler(ctx...)' in talk
+    assert HANDLER_OPTIONS['talk'] == ()
+
+
+def test_a_handler_the_cli_wrote_equals_the_same_options_given_the_collections_way():
+    # As `kapacitor define-topic-handler` stores it: Kapacitor's names, nanoseconds, any case.
+    stored = {'id': 'h1', 'kind': 'post', 'match': '', 'options': {
+        'url': 'http://peer/x', 'timeout': 10000000000, 'CAPTURE-RESPONSE': True}}
+    fake = FakeKapacitor(handlers={('ops', 'h1'): stored})
+    result = run(fake, kind='post', options={'url': 'http://peer/x', 'timeout': '10s', 'capture_response': True})
+    assert result['changed'] is False
+    assert fake.writes() == []
+    fake = FakeKapacitor(handlers={('ops', 'h1'): {'id': 'h1', 'kind': 'mqtt', 'match': '',
+                                                   'options': {'topic': 't', 'qos': 'at-least-once'}}})
+    assert run(fake, kind='mqtt', options={'topic': 't', 'qos': 1})['changed'] is False
+    assert run(fake, kind='mqtt', options={'topic': 't', 'qos': 2})['changed'] is True
+
+
+def test_talk_options_another_client_stored_are_removed():
+    fake = FakeKapacitor(handlers={('ops', 'h1'): {'id': 'h1', 'kind': 'talk', 'match': '', 'options': {'x': 1}}})
+    assert run(fake, kind='talk')['changed'] is True
+    assert fake.writes()[0][2]['options'] == {}
+
+
+# Handler options that are credentials; every other option of every kind is shown. alerta's
+# token-prefix ("Bearer") is masked too: its name contains "token", which the docs say is masked.
+CREDENTIALS = {('alerta', 'token'), ('bigpanda', 'app-key'), ('hipchat', 'token'), ('pagerduty', 'service-key'),
+               ('pagerduty2', 'routing-key'), ('pushover', 'user-key'), ('servicenow', 'password'),
+               ('teams', 'channel-url'), ('victorops', 'routing-key'), ('alerta', 'token-prefix')}
+
+
+def test_credential_options_are_masked_and_only_they():
+    for kind, fields in HANDLER_OPTIONS.items():
+        for field in fields:
+            for name in field.names:
+                assert is_secret_key(kind, name) == ((kind, field.api_name) in CREDENTIALS), (kind, name)
+    # The one webhook URL among handler options: masked as a whole, under either name.
+    for key in ('channel-url', 'channel_url'):
+        assert public_options('teams', {key: 'https://x.webhook.office.com/CNRY'}) == {key: True}
 
 
 def test_aggregate_needs_a_positive_interval_because_zero_crashes_kapacitord():
@@ -454,3 +629,21 @@ def test_go_quoted_secret_in_a_kapacitor_rejection_is_masked():
     with pytest.raises(KapacitorError) as err:
         run(fake, kind='post', options={'url': 'http://peer/x', 'headers': {'Authorization': secret}})
     assert 'CNRY' not in err.value.message
+
+
+KAFKA_STORED = {'id': 'h1', 'kind': 'kafka', 'match': '', 'options': {'cluster': 'main', 'topic': 'old'}}
+
+
+@pytest.mark.parametrize('stored', [None, KAFKA_STORED])
+def test_a_write_kapacitor_refused_reports_no_change(stored):
+    # Kapacitor refuses a kafka handler of an unknown or disabled cluster with a 500, which may
+    # mean "applied": the module reads back, finds the handler as it was, and says unchanged.
+    fake = FakeKapacitor(handlers={('ops', 'h1'): stored} if stored else {})
+    fake.reject(500, 'failed to %s handler: unknown cluster "main"' % ('update' if stored else 'create'),
+                method='PUT' if stored else 'POST')
+    with pytest.raises(KapacitorError, match='unknown cluster') as err:
+        run(fake, kind='kafka', options={'cluster': 'main', 'topic': 'new'})
+    assert err.value.changed is False
+    after = fake.handler('ops', 'h1')
+    assert (after or {}).get('options') == (stored or {}).get('options')
+    assert [request[0] for request in fake.requests] == ['GET', 'PUT' if stored else 'POST', 'GET']
