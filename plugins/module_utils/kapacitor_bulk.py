@@ -7,7 +7,13 @@
 Each section is validated with the argument spec of its dedicated module (the same
 declarations), the whole configuration is read with one GET, each element that differs is
 written with one POST, and the result is read back with one more GET.
+
+``secrets`` fills in the secret options of listed endpoints from a separate mapping, keyed by
+section and, for list sections, element name: the shape kapacitor_info's ``secrets_required``
+has, so that its ``endpoints`` export goes back as it is, with the secrets it cannot export.
 """
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError, section_path)
@@ -15,7 +21,7 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine im
     UPDATE_SECRETS_ARGUMENT, SectionRun, diff_view, public_view, test_option_secrets)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskFailed, TaskSpec
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError, describe_raw
 
 ELEMENT_ARGUMENT_SPEC = dict(
     state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -46,6 +52,7 @@ def endpoints_argument_spec():
 
 BULK_ARGUMENT_SPEC = dict(
     endpoints=dict(type='dict', required=True, options=endpoints_argument_spec()),
+    secrets=dict(type='dict', no_log=True),
     prune=dict(type='bool', default=False),
     update_secrets=UPDATE_SECRETS_ARGUMENT,
     test_changed=dict(type='bool', default=False),
@@ -56,6 +63,70 @@ def element_label(section, element):
     if not section.is_list:
         return section.name
     return '%s/%s' % (section.name, element)
+
+
+def checked_secrets(given):
+    """The ``secrets`` option as {section: {element name: {option: value}}}, every value checked
+    with its option's declaration. Raises SpecError naming the place (never the value).
+
+    Single sections take {option: value}; list sections {element name: {option: value}}. Only
+    secret options are taken, and every one needs a value: a null left in a filled-in copy of
+    kapacitor_info's secrets_required is a secret that was forgotten.
+    """
+    found = {}
+    for name, entry in sorted((given or {}).items()):
+        section = SECTIONS.get(name)
+        if section is None:
+            raise SpecError('secrets: %r is not an alert section (sections: %s)' % (name, ', '.join(sorted(SECTIONS))))
+        if not isinstance(entry, dict):
+            raise SpecError('secrets.%s: got %s; give a dictionary' % (name, describe_raw(entry)))
+        if not section.is_list:
+            found[name] = {'': _checked_secret_options(section, entry, 'secrets.%s' % name)}
+            continue
+        found[name] = {}
+        for element, options in sorted((str(key), value) for key, value in entry.items()):
+            where = 'secrets.%s.%s' % (name, element if element != '' else '""')
+            if not isinstance(options, dict):
+                raise SpecError('%s: got %s; give a dictionary of the %s\'s secret options' % (
+                    where, describe_raw(options), section.element_key))
+            found[name][element] = _checked_secret_options(section, options, where)
+    return found
+
+
+def _checked_secret_options(section, options, where):
+    secrets = dict((opt.name, opt) for opt in section.secrets())
+    for key in sorted(options):
+        if key not in secrets:
+            raise SpecError('%s: %r is not a secret option of %s (its secrets: %s); give it in endpoints' % (
+                where, key, section.name, ', '.join(sorted(secrets))))
+        if options[key] is None:
+            raise SpecError('%s.%s: no value given' % (where, key))
+        try:
+            secrets[key].check_raw(options[key])
+        except SpecError as exc:
+            raise SpecError('%s.%s' % (where, exc))
+        if secrets[key].kind == 'dict' and not isinstance(options[key], dict):
+            raise SpecError('%s.%s: got %s; give a dictionary' % (where, key, describe_raw(options[key])))
+    spec = dict((key, secrets[key].argument_spec()) for key in options)
+    checked = ArgumentSpecValidator(spec).validate(dict(options))
+    if checked.error_messages:
+        raise SpecError('%s: %s' % (where, checked.error_messages[0]))
+    return dict((key, checked.validated_parameters[key]) for key in options)
+
+
+def with_secrets(section, params, secrets):
+    """An endpoint's validated parameters with its entry of ``secrets`` (one section's part of
+    checked_secrets) merged in."""
+    element = (params.get(section.element_key) or '') if section.is_list else ''
+    given = secrets.get(element)
+    if not given:
+        return params
+    merged = dict(params)
+    for key, value in sorted(given.items()):
+        if params.get(key) is not None:
+            raise SpecError('%s is given both here and in secrets; give it once' % key)
+        merged[key] = value
+    return merged
 
 
 def index_config(config):
@@ -88,6 +159,11 @@ class BulkRun:
         raw_endpoints: the endpoints as the task gave them, before Ansible's type conversion.
         """
         raw_endpoints = raw_endpoints if isinstance(raw_endpoints, dict) else {}
+        secrets = checked_secrets(self.params.get('secrets'))
+        unused = list(self.unused_secrets(secrets))
+        if unused:
+            raise SpecError('secrets.%s: endpoints does not list this endpoint (secrets only fill in '
+                            'the endpoints that endpoints lists)' % unused[0])
         for name in sorted(self.params['endpoints']):
             value = self.params['endpoints'][name]
             if value is None:
@@ -102,6 +178,7 @@ class BulkRun:
                 try:
                     if index < len(raw_elements) and isinstance(raw_elements[index], dict):
                         section.check_raw_types(raw_elements[index])
+                    params = with_secrets(section, params, secrets.get(name, {}))
                     run = SectionRun(section, self.client, params, update_secrets=self.params['update_secrets'],
                                      check_mode=self.check_mode, read_back=False)
                 except SpecError as exc:
@@ -112,6 +189,20 @@ class BulkRun:
                 seen.add(run.element)
                 self.secrets.extend(run.secret_values + test_option_secrets(params, name))
                 self.runs.append(run)
+
+    def unused_secrets(self, secrets):
+        """Places in ``secrets`` (checked_secrets) that no listed endpoint takes: a typo, most likely."""
+        listed = {}
+        for name, value in self.params['endpoints'].items():
+            if value is None:
+                continue
+            section = SECTIONS[name]
+            listed[name] = set(
+                (params.get(section.element_key) or '') for params in value) if section.is_list else {''}
+        for name, elements in sorted(secrets.items()):
+            for element in sorted(elements):
+                if element not in listed.get(name, ()):
+                    yield name if not SECTIONS[name].is_list else '%s.%s' % (name, element if element else '""')
 
     def check_test_options(self):
         """With test_changed, every endpoint's test_options are checked before the first write."""
@@ -272,7 +363,8 @@ def run_bulk(ctx):
     finally:
         ctx.hide(bulk.secrets)
     for run in bulk.runs:
-        if run.section.warning:
+        # A retired service listed disabled (as kapacitor_info exports it) is not being used.
+        if run.section.warning and run.state == 'present' and run.desired.get('enabled') is not False:
             ctx.warn(run.section.warning)
     if ctx.params['test_changed']:
         bulk.check_test_options()

@@ -12,8 +12,9 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client im
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import public_view
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskFailed, TaskSpec
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
-    scrub_test_message, test_option_secrets)
+    is_set, scrub_test_message, test_option_secrets)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import format_duration
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
     list_handlers, one_line, topic_path, validate_ids)
 
@@ -21,24 +22,73 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_han
 
 
 def read_sections(client, names):
-    """{section: view} for the sections Kapacitor reports, and the names it does not."""
+    """What kapacitor_info reports of the sections ``names``, from one GET of the configuration:
+    ``sections`` (every option, secrets as set/unset), ``endpoints`` and ``secrets_required``
+    (what kapacitor_alert_endpoints and the alert_endpoints role take back as ``endpoints`` and
+    ``secrets``) and ``missing_sections`` (requested, not reported)."""
     reported = client.get(API_PREFIX + '/config', expect={'sections': dict})['sections']
-    views = {}
-    missing = []
+    found = {'sections': {}, 'endpoints': {}, 'secrets_required': {}, 'missing_sections': []}
     for name in names:
         section = SECTIONS[name]
         elements = (reported.get(name) or {}).get('elements') or []
         if not elements:
-            missing.append(name)
+            found['missing_sections'].append(name)
             continue
-        if section.is_list:
-            views[name] = dict(
-                ((element.get('options') or {}).get(section.element_api_key) or '',
-                 public_view(section, element.get('options')))
-                for element in elements)
-        else:
-            views[name] = public_view(section, elements[0].get('options'))
-    return views, missing
+        if not section.is_list:
+            options = elements[0].get('options') or {}
+            found['sections'][name] = public_view(section, options)
+            found['endpoints'][name], secrets = export_element(section, options)
+            if secrets:
+                found['secrets_required'][name] = dict.fromkeys(secrets)
+            continue
+        views, exported, secrets_required = {}, [], {}
+        for element in elements:
+            options = element.get('options') or {}
+            key = options.get(section.element_api_key) or ''
+            views[key] = public_view(section, options)
+            values, secrets = export_element(section, options)
+            exported.append(dict(values, **{section.element_key: key}))
+            if secrets:
+                secrets_required[key] = dict.fromkeys(secrets)
+        found['sections'][name] = views
+        # By name: the unnamed default workspace first. Kapacitor refuses the first API override of
+        # it once a named workspace was added (see kapacitor_engine's _write_error), so it must
+        # be written before the named ones are added.
+        found['endpoints'][name] = sorted(exported, key=lambda item: item[section.element_key])
+        if secrets_required:
+            found['secrets_required'][name] = secrets_required
+    return found
+
+
+def export_element(section, api_options):
+    """One element's options as kapacitor_alert_endpoints takes them back, and the names of its
+    secrets that are set.
+
+    Left out: secrets (Kapacitor redacts most of them; the ones it shows in clear must not be
+    shown either), options this collection does not know, and nulls that cannot be set back
+    (Kafka's unset SASL version; a Zenoss severity map, which must have its four levels), except
+    that a null list (Kapacitor's empty one) becomes []. Durations Kapacitor shows as integer
+    nanoseconds (inside Kafka's SASLAuth) become Go duration strings, the only form it takes back.
+    """
+    values = {}
+    secrets = []
+    for name, opt in sorted(section.options.items()):
+        holder = api_options.get(opt.parent) if opt.parent else api_options
+        if not isinstance(holder, dict) or opt.api_name not in holder:
+            continue  # not on this Kapacitor version
+        value = holder[opt.api_name]
+        if opt.secret:
+            if is_set(value):
+                secrets.append(name)
+            continue
+        if value is None:
+            if opt.kind != 'list':
+                continue
+            value = []  # Kapacitor shows an empty list as null; [] sets it back to empty
+        if opt.kind == 'duration' and isinstance(value, int) and not isinstance(value, bool):
+            value = format_duration(value)
+        values[name] = value
+    return values, secrets
 
 
 def read_topic(client, topic):
@@ -61,7 +111,7 @@ def run_info(ctx):
     client = KapacitorClient.from_params(ctx.params)
     client.ping()
     result = {'kapacitor_version': client.version}
-    result['sections'], result['missing_sections'] = read_sections(client, sorted(set(names)))
+    result.update(read_sections(client, sorted(set(names))))
     if ctx.params['topics'] is not None:
         result['topics'] = dict((topic, read_topic(client, topic)) for topic in ctx.params['topics'])
     return result

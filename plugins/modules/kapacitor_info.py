@@ -10,9 +10,16 @@ version_added: 0.1.0
 description:
   - Returns the Kapacitor version, the effective options of Kapacitor's alert sections
     (Slack, Telegram, SMTP, ...), and optionally the handlers of alert topics.
+  - Also exports the alert sections in the shape M(tick.kapacitor.kapacitor_alert_endpoints)
+    and the role C(tick.kapacitor.alert_endpoints) take back as they are (RV(endpoints)), and
+    lists the secrets it cannot export (RV(secrets_required)), which go back separately. This is
+    how a Kapacitor that was configured by hand (through its API, Chronograf or
+    C(kapacitor.conf)) comes under management, or is copied to another Kapacitor. See the
+    examples.
   - Only reads; never changes anything, in check mode or not.
-  - Secrets are reported only as set or unset, including the ones Kapacitor itself returns
-    in clear (Kafka SASL credentials, the Microsoft Teams channel URL, Discord webhook URLs).
+  - Secrets are never returned. RV(sections) reports them as set or unset, including the ones
+    Kapacitor itself returns in clear (Kafka SASL credentials, the Microsoft Teams channel URL,
+    Discord webhook URLs); RV(endpoints) leaves them out.
 author:
   - tick.kapacitor developers (@tick-kapacitor)
 extends_documentation_fragment:
@@ -70,7 +77,24 @@ attributes:
 notes:
   - Options are reported under the option names of this collection's modules (C(chat_id),
     not C(chat-id)); options this collection does not know are left out.
+  - The export is of the effective configuration, C(kapacitor.conf) and API overrides together,
+    Kapacitor's defaults included (every option of every element). Applied to another Kapacitor,
+    the values that differ there become API overrides on it, which take precedence over its
+    C(kapacitor.conf) until removed (O(tick.kapacitor.kapacitor_alert_endpoints#module:endpoints.slack[].state=absent)
+    or O(tick.kapacitor.kapacitor_alert_endpoints#module:prune=true)).
+  - Secrets Kapacitor redacts cannot be read back, so RV(secrets_required) lists every secret that
+    is set, whatever its value; Kapacitor's SNMP trap community is set on every Kapacitor (its
+    default is C(public)). With O(tick.kapacitor.kapacitor_alert_endpoints#module:update_secrets=on_create),
+    the default, a secret already set on the Kapacitor being converged is left as it is.
+  - HTTP POST endpoints are exported too, but Kapacitor uses only the ones defined in its
+    C(kapacitor.conf); converging another Kapacitor needs the same endpoints defined in its file.
+  - Ansible templates strings it reads from variable files. The export holds Go templates where
+    Kapacitor has them (HTTP POST C(alert_template), for example C({{.Message}})); passed on as a
+    registered variable (as in the examples) they are safe, but saved to a variables file they
+    must be marked C(!unsafe).
 seealso:
+  - module: tick.kapacitor.kapacitor_alert_endpoints
+    description: Takes RV(endpoints) and the filled-in RV(secrets_required) back.
   - module: tick.kapacitor.kapacitor_topic_handler
   - module: tick.kapacitor.kapacitor_service_test
 '''
@@ -89,6 +113,7 @@ EXAMPLES = r'''
 
 - name: Read the handlers of two topics, and no section
   tick.kapacitor.kapacitor_info:
+    kapacitor_url: http://kapacitor.example.com:9092
     sections: []
     topics: [ops, db]
   register: handlers
@@ -96,13 +121,50 @@ EXAMPLES = r'''
 - name: List the handler ids of the ops topic
   ansible.builtin.debug:
     msg: "{{ handlers.topics.ops.handlers | map(attribute='id') }}"
+
+# Bring a Kapacitor that was configured by hand under management (or copy it to another one):
+# export its endpoints, then converge a Kapacitor to the export plus the secrets.
+- name: Export the alert endpoints of a Kapacitor configured by hand
+  tick.kapacitor.kapacitor_info:
+    kapacitor_url: http://kapacitor.example.com:9092
+  register: exported
+
+- name: Show which secrets it could not export, where they go
+  ansible.builtin.debug:
+    var: exported.secrets_required
+
+- name: Converge a Kapacitor (here the same one, which reports ok) to the export and the secrets
+  ansible.builtin.include_role:
+    name: tick.kapacitor.alert_endpoints
+  vars:
+    alert_endpoints_kapacitor_url: http://kapacitor.example.com:9092
+    alert_endpoints_endpoints: "{{ exported.endpoints }}"
+    # secrets_required with its nulls filled in from the vault: a secret left null fails the
+    # task, naming it (for example secrets.slack.ops.url), before anything is written
+    alert_endpoints_secrets: "{{ exported.secrets_required | combine(kapacitor_secrets, recursive=True) }}"
+    kapacitor_secrets:
+      snmptrap:
+        community: "{{ vault_snmptrap_community }}"
+      telegram:
+        token: "{{ vault_telegram_token }}"
+
+- name: The same with the module, for Slack only; a list section's secrets go by element name
+  tick.kapacitor.kapacitor_alert_endpoints:
+    kapacitor_url: http://kapacitor.example.com:9092
+    endpoints:
+      slack: "{{ exported.endpoints.slack }}"
+    secrets:
+      slack:
+        "":  # the default workspace
+          url: "{{ vault_slack_webhook_url }}"
 '''
 
 RETURN = r'''
 sections:
   description:
     - Effective options (configuration file with API overrides applied) of each requested
-      section Kapacitor has, under this collection's option names.
+      section Kapacitor has, under this collection's option names. To feed them back to
+      M(tick.kapacitor.kapacitor_alert_endpoints) or the alert_endpoints role, use RV(endpoints).
     - For sections with one element (C(telegram), C(smtp), ...) the options themselves; for
       list sections (C(slack), C(discord), C(kafka), C(mqtt), C(httppost)) a mapping of
       element names (the empty name is the default Slack or Discord workspace) to options.
@@ -128,6 +190,63 @@ sections:
         token: false
         channel: "#alerts"
         username: kapacitor
+endpoints:
+  description:
+    - The requested sections Kapacitor has, in the shape
+      O(tick.kapacitor.kapacitor_alert_endpoints#module:endpoints) and the alert_endpoints role's
+      C(alert_endpoints_endpoints) take; pass it on as it is.
+    - Single sections (C(telegram), C(smtp), ...) are a dictionary of options; list sections
+      (C(slack), C(discord), C(kafka), C(mqtt), C(httppost)) a list of elements sorted by name,
+      each with its name under the element key (C(workspace), C(id), C(name), C(endpoint)). The
+      default Slack or Discord workspace has the name V("") and comes first.
+    - Every option with its effective value, Kapacitor's defaults included, under this
+      collection's option names; secrets are left out (see RV(secrets_required)). Durations are
+      Go duration strings. An empty list Kapacitor shows as null is V([]).
+  returned: success
+  type: dict
+  sample:
+    telegram:
+      enabled: true
+      url: https://api.telegram.org/bot
+      chat_id: "-1001234567"
+      parse_mode: Markdown
+      disable_web_page_preview: false
+      disable_notification: false
+      global: false
+      state_changes_only: false
+    slack:
+      - workspace: ""
+        enabled: true
+        default: true
+        channel: "#alerts"
+        username: kapacitor
+      - workspace: ops
+        enabled: true
+        default: false
+        channel: "#ops"
+        username: kapacitor
+secrets_required:
+  description:
+    - The secrets that are set in the requested sections, which RV(endpoints) leaves out, each a
+      null to fill in. Secrets that are unset are not listed.
+    - This is the shape O(tick.kapacitor.kapacitor_alert_endpoints#module:secrets) and the
+      alert_endpoints role's C(alert_endpoints_secrets) take. Single sections are a dictionary of
+      option names; list sections a dictionary of element names (V("") for the default Slack or
+      Discord workspace), each a dictionary of option names.
+    - Fill it in with C(combine), as in C(secrets_required | combine(my_secrets, recursive=True)).
+      A secret left null then fails the task, naming it, before anything is written.
+  returned: success
+  type: dict
+  sample:
+    telegram:
+      token: null
+    slack:
+      "":
+        url: null
+      ops:
+        url: null
+    snmptrap:
+      community: null
 missing_sections:
   description:
     - Requested sections Kapacitor did not report, because this version does not have them

@@ -341,3 +341,122 @@ def test_each_sections_sample_change_converges_through_the_bulk_run(fake, name):
     assert again['changed'] is False
     assert again['endpoints'][label]['changed'] is False
     assert fake.requests == [('GET', CONFIG)]
+
+
+# -- secrets: the secret options of listed endpoints, kept apart ----------------------------------
+
+def test_secrets_are_merged_into_the_listed_endpoints_by_section_and_element(fake):
+    endpoints = {'telegram': {'enabled': True, 'chat_id': '42'},
+                 'slack': [{'workspace': '', 'channel': '#all'}, {'workspace': 'ops', 'channel': '#ops'}],
+                 'kafka': [{'id': 'events', 'sasl_username': 'user'}]}
+    secrets = {'telegram': {'token': CANARY + '-token'},
+               'slack': {'': {'url': 'https://hooks.example/' + CANARY + '-default'},
+                         'ops': {'url': 'https://hooks.example/' + CANARY + '-ops'}},
+               'kafka': {'events': {'sasl_password': CANARY + '-sasl'}}}
+    result = bulk(endpoints, secrets=secrets)
+    assert result['changed'] is True
+    assert fake.stored('telegram')['token'] == CANARY + '-token'
+    assert fake.stored('slack')['url'] == 'https://hooks.example/' + CANARY + '-default'
+    assert fake.stored('slack', 'ops')['url'] == 'https://hooks.example/' + CANARY + '-ops'
+    assert fake.stored('kafka', 'events')['SASLAuth'] == dict(
+        fake.stored('kafka', 'events')['SASLAuth'], SASLUsername='user', SASLPassword=CANARY + '-sasl')
+    assert result['config']['telegram']['token'] is True
+    assert CANARY not in json.dumps(result)
+    fake.requests = []
+    again = bulk(endpoints, secrets=secrets)
+    assert again['changed'] is False
+    assert fake.requests == [('GET', CONFIG)]
+
+
+def test_a_secret_in_secrets_is_compared_like_one_in_endpoints(fake):
+    fake.set_options('teams', '', {'channel-url': 'https://teams.example/old'})  # shown in clear
+    result = bulk({'teams': {'enabled': False}}, secrets={'teams': {'channel_url': 'https://teams.example/new'}})
+    assert result['endpoints']['teams']['changed_options'] == ['channel_url']
+    assert fake.stored('teams')['channel-url'] == 'https://teams.example/new'
+
+
+def test_dict_secrets_are_checked_like_their_options(fake):
+    result = bulk({'httppost': [{'endpoint': 'alerts'}]},
+                  secrets={'httppost': {'alerts': {'headers': {'Authorization': 'Bearer ' + CANARY},
+                                                   'basic_auth': {'username': 'u', 'password': CANARY}}}})
+    assert result['changed'] is True
+    assert fake.stored('httppost', 'alerts')['headers'] == {'Authorization': 'Bearer ' + CANARY}
+    assert fake.stored('httppost', 'alerts')['basic-auth'] == {'username': 'u', 'password': CANARY}
+    assert CANARY not in json.dumps(result)
+
+
+BAD_SECRETS = {
+    'a null left in a filled-in secrets_required': (
+        {'slack': [{'workspace': 'ops'}]}, {'slack': {'ops': {'url': None}}},
+        'secrets.slack.ops.url: no value given'),
+    'a null element': (
+        {'slack': [{'workspace': 'ops'}]}, {'slack': {'ops': None}},
+        "secrets.slack.ops: got null; give a dictionary of the workspace's secret options"),
+    'given in both places': (
+        {'telegram': {'token': CANARY}}, {'telegram': {'token': CANARY}},
+        'endpoints.telegram: token is given both here and in secrets; give it once'),
+    'an element endpoints does not list': (
+        {'slack': [{'workspace': 'ops'}]}, {'slack': {'opps': {'url': CANARY}}},
+        'secrets.slack.opps: endpoints does not list this endpoint (secrets only fill in the endpoints '
+        'that endpoints lists)'),
+    'the default workspace, not listed': (
+        {'slack': [{'workspace': 'ops'}]}, {'slack': {'': {'url': CANARY}}},
+        'secrets.slack."": endpoints does not list this endpoint (secrets only fill in the endpoints '
+        'that endpoints lists)'),
+    'a section endpoints does not list': (
+        {'slack': [{'workspace': 'ops'}]}, {'telegram': {'token': CANARY}},
+        'secrets.telegram: endpoints does not list this endpoint (secrets only fill in the endpoints '
+        'that endpoints lists)'),
+    'an option that is not a secret': (
+        {'telegram': {}}, {'telegram': {'chat_id': '42'}},
+        "secrets.telegram: 'chat_id' is not a secret option of telegram (its secrets: token); give it in endpoints"),
+    'an unknown section': (
+        {'telegram': {}}, {'telegrma': {'token': CANARY}}, "secrets: 'telegrma' is not an alert section"),
+    'a boolean for a string': (
+        {'telegram': {}}, {'telegram': {'token': False}},
+        'secrets.telegram.token: got a boolean (false); give a string (quote it in YAML)'),
+    'a string for a dictionary': (
+        {'httppost': [{'endpoint': 'alerts'}]}, {'httppost': {'alerts': {'headers': CANARY}}},
+        'secrets.httppost.alerts.headers: got a string; give a dictionary'),
+    'a header that is not a string': (
+        {'httppost': [{'endpoint': 'alerts'}]}, {'httppost': {'alerts': {'headers': {'X-Count': 3}}}},
+        "secrets.httppost.alerts.headers: the value of 'X-Count' must be a string"),
+    'a list section given a list': (
+        {'slack': [{'workspace': 'ops'}]}, {'slack': [{'workspace': 'ops', 'url': CANARY}]},
+        'secrets.slack: got a list; give a dictionary'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(BAD_SECRETS))
+def test_bad_secrets_fail_before_any_request_naming_the_place_and_never_the_value(fake, case):
+    endpoints, secrets, message = BAD_SECRETS[case]
+    failed = failed_bulk(endpoints, secrets=secrets)
+    assert failed.msg.startswith(message), failed.msg
+    assert CANARY not in failed.msg
+    assert failed.result['changed'] is False
+    assert fake.requests == []
+
+
+def test_a_number_for_a_string_secret_becomes_its_text(fake):
+    bulk({'pagerduty2': {'enabled': False}}, secrets={'pagerduty2': {'routing_key': 1234}})
+    assert fake.stored('pagerduty2')['routing-key'] == '1234'
+
+
+def test_the_secrets_option_is_no_log():
+    assert BULK_TASK.argument_spec['secrets'] == {'type': 'dict', 'no_log': True}
+
+
+# -- retired services warn only when they are used --------------------------------------------
+
+@pytest.mark.parametrize('given, warns', [
+    ({'enabled': False}, False),
+    ({'enabled': True, 'service_key': CANARY}, True),
+    ({'url': 'https://events.pagerduty.com/generic/2010-04-15/create_event.json'}, True),
+    ({'state': 'absent'}, False),
+])
+def test_a_retired_section_listed_disabled_does_not_warn(fake, given, warns):
+    args = {'endpoints': {'pagerduty': given}, 'kapacitor_url': 'http://kapacitor.test:9092'}
+    validated = ArgumentSpecValidator(BULK_TASK.argument_spec).validate(args)
+    ctx = Context(validated.validated_parameters, raw_params=args)
+    run_task(BULK_TASK, ctx)
+    assert bool([w for w in ctx.warnings if 'PagerDuty retired' in w]) is warns, ctx.warnings
