@@ -41,9 +41,12 @@ options:
             type: str
           timeout:
             description:
-              - Default time after which Alerta expires an alert, as a Go duration such as V(24h) or V(30m).
-                Kapacitor sends it to Alerta in whole seconds; V(0s) leaves it to Alerta. Negative durations
-                are rejected.
+              - Meant as the time after which Alerta expires an alert, as a Go duration such as V(24h).
+              - B(Kapacitor 1.8.3 stores this value but never uses it.) Alerts carry the timeout of the
+                TICKscript's C(alerta) node (C(.timeout())) or of the C(alerta) topic handler's C(timeout)
+                option, 24 hours unless they set one; the test alert carries the C(timeout) test option
+                (V(24h0m0s)). Kapacitor sends it to Alerta in whole seconds.
+              - The module still manages it, for configurations that set it. Negative durations are rejected.
             type: str
           token:
             description:
@@ -72,6 +75,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_alerta) list the keys, types and defaults that
+                Kapacitor's C(alerta) test takes.
             type: dict
       bigpanda:
         description:
@@ -129,6 +134,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_bigpanda) list the keys, types and defaults that
+                Kapacitor's C(bigpanda) test takes.
             type: dict
       discord:
         description:
@@ -155,6 +162,9 @@ options:
           global:
             description:
               - Send every alert of every task to Discord. Only valid on the default workspace.
+              - In Kapacitor 1.8.3 it also makes every alert of every task state-changes-only, for all
+                its handlers, whatever O(endpoints.discord[].state_changes_only) says (Kapacitor reads
+                this option in place of that one).
             type: bool
           insecure_skip_verify:
             description:
@@ -174,7 +184,10 @@ options:
             type: str
           state_changes_only:
             description:
-              - With O(endpoints.discord[].global), send only alerts whose level changed.
+              - Meant to send, with O(endpoints.discord[].global), only alerts whose level changed.
+              - B(Has no effect in Kapacitor 1.8.3), which reads O(endpoints.discord[].global) in its
+                place. Kapacitor still refuses V(true) unless O(endpoints.discord[].default) and O(endpoints.discord[].global)
+                are true too.
             type: bool
           timestamp:
             description:
@@ -217,6 +230,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_discord) list the keys, types and defaults that
+                Kapacitor's C(discord) test takes.
             type: dict
       hipchat:
         description:
@@ -271,6 +286,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_hipchat) list the keys, types and defaults that
+                Kapacitor's C(hipchat) test takes.
             type: dict
       httppost:
         description:
@@ -347,6 +364,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_httppost) list the keys, types and defaults that
+                Kapacitor's C(httppost) test takes.
             type: dict
       kafka:
         description:
@@ -356,8 +375,9 @@ options:
         suboptions:
           batch_size:
             description:
-              - Number of messages Kapacitor collects before it sends them to Kafka in one batch.
-              - V(0) means Kapacitor's default of 100.
+              - Most messages Kapacitor sends to Kafka in one request. When a batch holds this many, the
+                next message sends it without waiting for O(endpoints.kafka[].batch_timeout).
+              - V(0) means 100.
               - From V(0) to V(9223372036854775807) (Kapacitor stores it as a Go C(int)); checked before
                 anything is sent.
             type: int
@@ -365,7 +385,8 @@ options:
             description:
               - Longest time Kapacitor waits before it sends an incomplete batch, as a Go duration such
                 as V(1s).
-              - V(0s) means Kapacitor's default of one second. Negative durations are rejected.
+              - V(0s), the default, does not wait; messages are sent as soon as they arrive. Negative
+                durations are rejected.
             type: str
           brokers:
             description:
@@ -383,16 +404,17 @@ options:
                 and TICKscripts name it as their C(cluster); Kapacitor also uses it as the Kafka client
                 id.
               - Every Kapacitor has a cluster V(default) unless C(kapacitor.conf) names its clusters.
-              - A cluster that does not exist is added. Kapacitor starts added clusters from empty values
-                (no O(endpoints.kafka[].brokers), O(endpoints.kafka[].timeout=0s), O(endpoints.kafka[].batch_size=0),
-                which Kapacitor then treats as its defaults of 10s, 100 and 1s), so give every option
-                you need.
+              - A cluster that does not exist is added. Kapacitor starts added clusters from empty values,
+                so give every option you need. Without them an added cluster has no O(endpoints.kafka[].brokers),
+                and O(endpoints.kafka[].timeout=0s) (the Kafka client's 30 seconds), O(endpoints.kafka[].batch_size=0)
+                (100) and O(endpoints.kafka[].batch_timeout=0s) (every message is sent at once), like
+                the cluster V(default).
               - Letters, digits, V(_), V(-) and V(+) only; Kapacitor cannot edit other names.
             type: str
             default: default
           insecure_skip_verify:
             description:
-              - Use TLS but do not verify the brokers' certificates and host names.
+              - With O(endpoints.kafka[].use_ssl), do not verify the brokers' certificates and host names.
             type: bool
           sasl_access_token:
             description:
@@ -482,16 +504,15 @@ options:
             elements: str
           sasl_oauth_service:
             description:
-              - OAuth 2 service that issues tokens for O(endpoints.kafka[].sasl_mechanism=OAUTHBEARER).
-                V(custom) (or the empty string) and V(auth0) need O(endpoints.kafka[].sasl_oauth_token_url);
-                V(auth0) also needs an C(audience) in O(endpoints.kafka[].sasl_oauth_parameters); V(azuread)
-                needs O(endpoints.kafka[].sasl_oauth_tenant_id).
+              - OAuth 2 service that issues tokens for O(endpoints.kafka[].sasl_mechanism=OAUTHBEARER),
+                one of V(custom) (or the empty string), V(auth0) and V(azuread). V(custom) and V(auth0)
+                need O(endpoints.kafka[].sasl_oauth_token_url); V(auth0) also needs an C(audience) in
+                O(endpoints.kafka[].sasl_oauth_parameters); V(azuread) needs O(endpoints.kafka[].sasl_oauth_tenant_id)
+                and no O(endpoints.kafka[].sasl_oauth_token_url).
+              - Kapacitor takes the value in any case (it lower-cases it), so this module does too and
+                compares it ignoring case; V(AzureAD) on a server that has V(azuread) is no change. Any
+                other value is refused before anything is sent.
             type: str
-            choices:
-              - ''
-              - custom
-              - auth0
-              - azuread
           sasl_oauth_tenant_id:
             description:
               - Azure AD tenant id, with O(endpoints.kafka[].sasl_oauth_service=azuread).
@@ -499,7 +520,8 @@ options:
           sasl_oauth_token_expiry_margin:
             description:
               - How long before its expiry a token is renewed, as a Go duration. Kapacitor's default is
-                V(10s). Negative durations are rejected.
+                V(10s); V(0s) (what clusters added through the API start with) means 10 seconds as well.
+                Negative durations are rejected.
             type: str
           sasl_oauth_token_url:
             description:
@@ -538,7 +560,8 @@ options:
             description:
               - Timeout of network operations with the brokers (connecting, reading, writing), as a Go
                 duration such as V(10s).
-              - V(0s) means Kapacitor's default of 10 seconds. Negative durations are rejected.
+              - V(0s), the default, leaves the timeouts of the Kafka client library Kapacitor uses (IBM/sarama),
+                30 seconds each. Negative durations are rejected.
             type: str
           use_ssl:
             description:
@@ -556,6 +579,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_kafka) list the keys, types and defaults that
+                Kapacitor's C(kafka) test takes.
             type: dict
       mqtt:
         description:
@@ -635,6 +660,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_mqtt) list the keys, types and defaults that Kapacitor's
+                C(mqtt) test takes.
             type: dict
       opsgenie:
         description:
@@ -690,6 +717,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_opsgenie) list the keys, types and defaults that
+                Kapacitor's C(opsgenie) test takes.
             type: dict
       opsgenie2:
         description:
@@ -754,6 +783,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_opsgenie2) list the keys, types and defaults that
+                Kapacitor's C(opsgenie2) test takes.
             type: dict
       pagerduty:
         description:
@@ -790,6 +821,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_pagerduty) list the keys, types and defaults that
+                Kapacitor's C(pagerduty) test takes.
             type: dict
       pagerduty2:
         description:
@@ -827,6 +860,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_pagerduty2) list the keys, types and defaults
+                that Kapacitor's C(pagerduty2) test takes.
             type: dict
       pushover:
         description:
@@ -863,6 +898,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_pushover) list the keys, types and defaults that
+                Kapacitor's C(pushover) test takes.
             type: dict
       sensu:
         description:
@@ -900,6 +937,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_sensu) list the keys, types and defaults that
+                Kapacitor's C(sensu) test takes.
             type: dict
       servicenow:
         description:
@@ -947,6 +986,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_servicenow) list the keys, types and defaults
+                that Kapacitor's C(servicenow) test takes.
             type: dict
       slack:
         description:
@@ -1035,6 +1076,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_slack) list the keys, types and defaults that
+                Kapacitor's C(slack) test takes.
             type: dict
       smtp:
         description:
@@ -1114,6 +1157,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_smtp) list the keys, types and defaults that Kapacitor's
+                C(smtp) test takes.
             type: dict
       snmptrap:
         description:
@@ -1154,6 +1199,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_snmptrap) list the keys, types and defaults that
+                Kapacitor's C(snmptrap) test takes.
             type: dict
       talk:
         description:
@@ -1185,6 +1232,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_talk) list the keys, types and defaults that Kapacitor's
+                C(talk) test takes.
             type: dict
       teams:
         description:
@@ -1221,6 +1270,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_teams) list the keys, types and defaults that
+                Kapacitor's C(teams) test takes.
             type: dict
       telegram:
         description:
@@ -1252,12 +1303,14 @@ options:
             type: bool
           parse_mode:
             description:
-              - How Telegram formats the message text. The empty string sends plain text.
+              - How Telegram formats the message text. V(Markdown) or V(HTML); the empty string sends
+                plain text.
+              - Kapacitor takes the value in any case (it lower-cases it before checking it) and passes
+                it on to Telegram as written, so this module does too, and compares it ignoring case;
+                V(html) on a server that has V(HTML) is no change. Any other value is refused before anything
+                is sent (Kapacitor would store it, then fail every alert that does not set a parse mode
+                of its own).
             type: str
-            choices:
-              - Markdown
-              - HTML
-              - ''
           state_changes_only:
             description:
               - With O(endpoints.telegram.global), send only alerts whose level changed.
@@ -1283,6 +1336,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_telegram) list the keys, types and defaults that
+                Kapacitor's C(telegram) test takes.
             type: dict
       victorops:
         description:
@@ -1330,6 +1385,8 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_victorops) list the keys, types and defaults that
+                Kapacitor's C(victorops) test takes.
             type: dict
       zenoss:
         description:
@@ -1411,5 +1468,7 @@ options:
           test_options:
             description:
               - Options of the test alert sent when O(test_changed=true) and this endpoint changed.
+              - The notes of M(tick.kapacitor.kapacitor_zenoss) list the keys, types and defaults that
+                Kapacitor's C(zenoss) test takes.
             type: dict
 '''

@@ -33,15 +33,21 @@ options:
     description:
       - After applying the configuration, ask Kapacitor to send a test alert through this
         endpoint, like the "Send Test Alert" button of Chronograf.
-      - A failed test fails the task with Kapacitor's message.
+      - When Kapacitor reports that the test failed, the task fails with Kapacitor's message.
+      - What a passed test proves depends on the service; RV(test_alert.success) of each module
+        says. Most services count an answer of the remote service that accepts the alert, but
+        Kapacitor's SMTP and Kafka tests only queue the message (delivery errors reach only
+        Kapacitor's log), and its HTTP POST test counts any HTTP answer, even an error status,
+        and never sends basic authentication.
       - Not sent in check mode, nor with O(state=absent).
     type: bool
     default: false
   test_options:
     description:
-      - Options of Kapacitor's service test (for example C(message), C(level), C(channel)),
-        merged over the defaults that Kapacitor takes from the configuration.
-      - See C(GET /kapacitor/v1/service-tests/<section>) for the options of each service.
+      - Options of Kapacitor's service test, merged over the test's defaults. Each service
+        takes its own keys; the notes of each module list them with their types and defaults
+        (for example C(subject) and C(body) for SMTP, C(title) and C(text) for Talk).
+      - Kapacitor lists them as C(GET /kapacitor/v1/service-tests/<service>).
       - With O(test_alert=true) the keys and value types are checked against what that
         C(GET) reports before anything is written (Kapacitor itself drops unknown keys
         silently and fails a wrong type only after the configuration was written).
@@ -102,7 +108,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

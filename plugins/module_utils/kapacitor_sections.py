@@ -49,6 +49,7 @@ SLACK = Section(
     # Kapacitor's test defaults to the default workspace's channel; "" makes it use the
     # channel of the workspace under test.
     test_defaults={'channel': ''},
+    test_config_defaults={'channel': 'channel'},
     options={
         'enabled': Option('bool'),
         'default': Option('bool'),
@@ -69,12 +70,16 @@ SLACK = Section(
 TELEGRAM = Section(
     'telegram',
     title='Telegram',
+    test_config_defaults={'chat-id': 'chat_id', 'parse-mode': 'parse_mode',
+                          'disable-web-page-preview': 'disable_web_page_preview',
+                          'disable-notification': 'disable_notification'},
     options={
         'enabled': Option('bool'),
         'url': Option('str'),
         'token': Option('str', secret=True),
         'chat_id': Option('str'),
-        'parse_mode': Option('str', choices=['Markdown', 'HTML', '']),
+        # Kapacitor lower-cases it before it checks it, when it sends (services/telegram/service.go).
+        'parse_mode': Option('str', choices=['Markdown', 'HTML', ''], ignore_case=True),
         'disable_web_page_preview': Option('bool'),
         'disable_notification': Option('bool'),
         'global': Option('bool'),
@@ -85,6 +90,7 @@ TELEGRAM = Section(
 ALERTA = Section(
     'alerta',
     title='Alerta',
+    test_config_defaults={'environment': 'environment', 'origin': 'origin'},
     options={
         'enabled': Option('bool'),
         'url': Option('str'),
@@ -149,6 +155,7 @@ HIPCHAT = Section(
     extra_argument_spec={'subdomain': {'type': 'str'}},
     mutually_exclusive=[('url', 'subdomain')],
     prepare=_hipchat_url_from_subdomain,
+    test_config_defaults={'room': 'room'},
     options={
         'enabled': Option('bool'),
         'url': Option('str'),
@@ -162,6 +169,8 @@ HIPCHAT = Section(
 KAFKA = Section(
     'kafka',
     title='Kafka',
+    test_success=('Whether Kapacitor queued the message for the cluster (not whether Kafka received it: '
+                  'delivery errors only reach Kapacitor\'s log).'),
     element_key='id',
     element_default='default',
     test_element_option='cluster',
@@ -195,8 +204,9 @@ KAFKA = Section(
         'sasl_gssapi_kerberos_config_path': Option('str', parent=SASL, api_name='SASLGSSAPIKerberosConfigPath'),
         'sasl_gssapi_key_tab_path': Option('str', parent=SASL, api_name='SASLGSSAPIKeyTabPath'),
         'sasl_gssapi_realm': Option('str', parent=SASL, api_name='SASLGSSAPIRealm'),
+        # Kapacitor lower-cases it before it checks it (services/kafka/sasl.go).
         'sasl_oauth_service': Option('str', parent=SASL, api_name='SASLOAUTHService',
-                                     choices=['', 'custom', 'auth0', 'azuread']),
+                                     choices=['', 'custom', 'auth0', 'azuread'], ignore_case=True),
         'sasl_oauth_client_id': Option('str', parent=SASL, api_name='SASLOAUTHClientID'),
         'sasl_oauth_client_secret': Option('str', secret=True, redacted=False, parent=SASL,
                                            api_name='SASLOAUTHClientSecret'),
@@ -237,6 +247,7 @@ OPSGENIE = Section(
     title='OpsGenie (v1 API)',
     warning=('OpsGenie retired the v1 API that kapacitor_opsgenie configures; use '
              'tick.kapacitor.kapacitor_opsgenie2 and the opsgenie2 handler instead.'),
+    test_config_defaults={'teams': 'teams', 'recipients': 'recipients'},
     options={
         'enabled': Option('bool'),
         'api_key': Option('str', secret=True),
@@ -251,6 +262,7 @@ OPSGENIE = Section(
 OPSGENIE2 = Section(
     'opsgenie2',
     title='OpsGenie',
+    test_config_defaults={'teams': 'teams', 'recipients': 'recipients', 'recovery_action': 'recovery_action'},
     options={
         'enabled': Option('bool'),
         'api_key': Option('str', secret=True),
@@ -290,6 +302,7 @@ PAGERDUTY2 = Section(
 PUSHOVER = Section(
     'pushover',
     title='Pushover',
+    test_config_defaults={'user-key': 'user_key'},
     options={
         'enabled': Option('bool'),
         'token': Option('str', secret=True),
@@ -300,8 +313,9 @@ PUSHOVER = Section(
 
 HTTPPOST = Section(
     'httppost',
-    test_success=('Whether Kapacitor posted the test alert and got an HTTP answer. '
-                  "Kapacitor does not look at the answer's status, so an endpoint answering V(500) still succeeds."),
+    test_success=('Whether Kapacitor posted the test alert and got an HTTP answer. Kapacitor does not look at '
+                  "the answer's status, so an endpoint answering V(401) or V(500) still succeeds, and its test "
+                  'never sends O(basic_auth).'),
     title='HTTP POST',
     element_key='endpoint',
     element_default=None,
@@ -364,6 +378,7 @@ SMTP = Section(
     'smtp',
     test_success='Whether Kapacitor queued the email (not whether it was delivered).',
     title='SMTP (email)',
+    test_config_defaults={'to': 'to'},
     options={
         'enabled': Option('bool'),
         'host': Option('str'),
@@ -409,6 +424,7 @@ TEAMS = Section(
     'teams',
     title='Microsoft Teams',
     since='1.5.6',
+    test_config_defaults={'channel_url': 'channel_url'},
     options={
         'enabled': Option('bool'),
         'channel_url': Option('str', secret=True, redacted=False),
@@ -420,6 +436,7 @@ TEAMS = Section(
 VICTOROPS = Section(
     'victorops',
     title='VictorOps',
+    test_config_defaults={'routingKey': 'routing_key'},
     options={
         'enabled': Option('bool'),
         'api_key': Option('str', secret=True),
@@ -436,6 +453,8 @@ ZENOSS = Section(
     title='Zenoss',
     since='1.6.0',
     prepare=_zenoss_severity_map,
+    test_config_defaults={'action': 'action', 'method': 'method', 'type': 'type', 'tid': 'tid',
+                          'collector': 'collector'},
     options={
         'enabled': Option('bool'),
         'url': Option('str'),

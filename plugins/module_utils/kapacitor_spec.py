@@ -203,13 +203,17 @@ class Option:
     minimum, maximum, bound: for ``int`` options, a narrower range that Kapacitor or its use
         of the value needs, and why (``bound``, shown in the error).
     negative: for ``duration`` options, whether a negative duration is meaningful.
+    ignore_case: ``choices`` that Kapacitor lower-cases (Go's ``strings.ToLower``) before it
+        checks them (Telegram's parse mode, Kafka's OAuth service). Ansible's own ``choices``
+        check is case-sensitive, so the option checks them itself: any case is accepted, sent as
+        given (Kapacitor keeps it so) and compared folded.
     """
 
     KINDS = ('str', 'bool', 'int', 'duration', 'list', 'dict')
 
     def __init__(self, kind='str', secret=False, redacted=None, api_name=None, choices=None,
                  aliases=None, parent=None, suboptions=None, dict_numbers=False, go_type='int',
-                 minimum=None, maximum=None, bound=None, negative=False):
+                 minimum=None, maximum=None, bound=None, negative=False, ignore_case=False):
         if kind not in self.KINDS:
             raise ValueError('unknown option kind %r' % kind)
         if go_type not in GO_INT_RANGES:
@@ -219,6 +223,9 @@ class Option:
         self.redacted = secret if redacted is None else redacted
         self.api_name = api_name
         self.choices = choices
+        if ignore_case and not choices:
+            raise ValueError('ignore_case needs choices')
+        self.ignore_case = ignore_case
         self.aliases = aliases
         self.parent = parent
         self.dict_numbers = dict_numbers
@@ -272,7 +279,7 @@ class Option:
             spec['no_log'] = True
         elif _LOOKS_SECRET.search(self.name):
             spec['no_log'] = False  # a path or a name, not a secret (e.g. ssl_key)
-        if self.choices is not None:
+        if self.choices is not None and not self.ignore_case:
             spec['choices'] = list(self.choices)
         if self.aliases:
             spec['aliases'] = list(self.aliases)
@@ -282,6 +289,8 @@ class Option:
         """Check a user value that Ansible has already type-converted; returns the API value."""
         if value is None:
             return None
+        if self.ignore_case:
+            self.check_folded_choice(value)
         if self.kind == 'duration':
             self.check_duration(value)
         elif self.kind == 'int':
@@ -297,6 +306,14 @@ class Option:
                 raise SpecError('%s: the value of %r must be a string%s' % (
                     self.name, key, ' or a whole number' if self.dict_numbers else ''))
         return value
+
+    def check_folded_choice(self, value):
+        """Kapacitor's own check: one of the choices once both are lower-cased as Go does."""
+        if isinstance(value, str) and go_lower(value) in [go_lower(choice) for choice in self.choices]:
+            return value
+        shown = [repr(choice) if choice == '' else choice for choice in self.choices]
+        raise SpecError('%s: %r is not one of %s or %s (in any case)' % (
+            self.name, value, ', '.join(shown[:-1]), shown[-1]))
 
     def check_duration(self, value):
         try:
@@ -385,7 +402,19 @@ class Option:
                 return value
         if self.kind == 'str' and value is None:
             return ''
+        if self.ignore_case and isinstance(value, str):
+            return go_lower(value)
         return value
+
+
+def go_lower(text):
+    """Go's strings.ToLower: each character's simple lower-case mapping.
+
+    Python's str.lower() differs in two ways: it maps U+0130 (capital I with dot) to two
+    characters where Go maps it to "i", and it lower-cases a final capital sigma by context.
+    Lower-casing one character at a time has neither.
+    """
+    return ''.join('i' if char == '\u0130' else char.lower() for char in text)
 
 
 def describe_raw(value):
@@ -432,9 +461,15 @@ class Section:
     test_element_option: the service-test option that selects the element (slack
         ``workspace``, kafka ``cluster``).
     test_defaults: service-test options sent unless the user gives them, for tests whose
-        Kapacitor defaults do not fit the element under test.
+        Kapacitor defaults do not fit the element under test. All of them are empty strings,
+        which Kapacitor's tests replace by the element's configured value of the option of
+        the same name; the generated docs say so.
     test_from_config: ``{test option: API option}`` copied from the element's configuration
         into the test (httppost's test ignores the configuration otherwise).
+    test_config_defaults: ``{test option: Ansible option}`` for the test options whose default
+        Kapacitor takes from the configuration (of the default element, in list sections):
+        Telegram's ``chat-id`` is the configured ``chat_id``. For the docs, which otherwise show
+        the defaults of an unconfigured Kapacitor; tests/system checks the list both ways.
     since: first Kapacitor version that has the section.
     can_add: whether new elements added through the API work; if not, ``add_refusal``
         explains why the module refuses to add one.
@@ -449,7 +484,8 @@ class Section:
     """
 
     def __init__(self, name, options, title=None, element_key=None, element_default=None,
-                 test_element_option=None, test_defaults=None, test_from_config=None, since=None,
+                 test_element_option=None, test_defaults=None, test_from_config=None,
+                 test_config_defaults=None, since=None,
                  can_add=True, add_refusal=None, warning=None, handler_kind=SAME_AS_NAME,
                  test_success=None, extra_argument_spec=None, mutually_exclusive=None, prepare=None):
         self.name = name
@@ -462,6 +498,7 @@ class Section:
         self.test_element_option = test_element_option
         self.test_defaults = dict(test_defaults or {})
         self.test_from_config = dict(test_from_config or {})
+        self.test_config_defaults = dict(test_config_defaults or {})
         self.can_add = can_add
         self.add_refusal = add_refusal
         self.warning = warning

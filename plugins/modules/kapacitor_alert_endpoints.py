@@ -25,6 +25,23 @@ extends_documentation_fragment:
   - tick.kapacitor.alert_endpoints
   - tick.kapacitor.endpoint.attributes
 options:
+  secrets:
+    description:
+      - Secret options of endpoints that O(endpoints) lists, kept apart from them (for example in
+        a vault) and merged into them by section and element name before anything is validated.
+      - Keyed by section. A single section takes a dictionary of its secret options (C(telegram)
+        takes C(token)); a list section takes a dictionary of element names, each with a dictionary
+        of that element's secret options (C(slack) takes C(ops) with C(url) for the workspace
+        C(ops), and V("") for the default Slack or Discord workspace). The examples of
+        M(tick.kapacitor.kapacitor_info) show it.
+      - This is the shape of RV(tick.kapacitor.kapacitor_info#module:secrets_required). What
+        M(tick.kapacitor.kapacitor_info) exports as RV(tick.kapacitor.kapacitor_info#module:endpoints)
+        goes back in O(endpoints) as it is, and the secrets it cannot export go here.
+      - Only secret options are taken, each with a value; a null (a secret left unfilled in a copy of
+        RV(tick.kapacitor.kapacitor_info#module:secrets_required)) fails the task, and so does an
+        option given both here and in O(endpoints), or an endpoint O(endpoints) does not list.
+      - Values are checked like the same options in O(endpoints) and never shown.
+    type: dict
   prune:
     description:
       - Also remove the API overrides of every alert section and element that O(endpoints) does
@@ -47,6 +64,8 @@ notes:
   - Durations are Go duration strings (V(10s), V(1m30s)) and are validated before anything is
     sent.
 seealso:
+  - module: tick.kapacitor.kapacitor_info
+    description: Exports a Kapacitor's endpoints in the shape O(endpoints) and O(secrets) take.
   - module: tick.kapacitor.kapacitor_slack
   - module: tick.kapacitor.kapacitor_config
 '''
@@ -80,6 +99,7 @@ EXAMPLES = r'''
 
 - name: Exactly these endpoints, nothing else configured through the API
   tick.kapacitor.kapacitor_alert_endpoints:
+    kapacitor_url: http://kapacitor.example.com:9092
     endpoints:
       pagerduty2:
         enabled: true

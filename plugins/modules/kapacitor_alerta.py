@@ -55,10 +55,26 @@ options:
     type: str
   timeout:
     description:
-      - Default time after which Alerta expires an alert, as a Go duration such as V(24h)
-        or V(30m). Kapacitor sends it to Alerta in whole seconds; V(0s) leaves it to Alerta.
-        Negative durations are rejected.
+      - Meant as the time after which Alerta expires an alert, as a Go duration such as V(24h).
+      - B(Kapacitor 1.8.3 stores this value but never uses it.) Alerts carry the timeout of the
+        TICKscript's C(alerta) node (C(.timeout())) or of the C(alerta) topic handler's
+        C(timeout) option, 24 hours unless they set one; the test alert carries the C(timeout)
+        test option (V(24h0m0s)). Kapacitor sends it to Alerta in whole seconds.
+      - The module still manages it, for configurations that set it. Negative durations are
+        rejected.
     type: str
+notes:
+  # BEGIN GENERATED test options (tools/generate.py)
+  - 'The keys of O(test_options) for the C(alerta) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/alerta)
+    shows them) are C(resource) (string, default V(testResource)); C(event) (string, default V(testEvent));
+    C(environment) (string, default the configured O(environment)); C(severity) (string, default V(critical));
+    C(group) (string, default V(testGroup)); C(value) (string, default V(testValue)); C(message) (string,
+    default V(test alerta message)); C(origin) (string, default the configured O(origin)); C(service) (list,
+    default V(["testServiceA", "testServiceB"])); C(correlate) (list, default V(["testServiceX", "testServiceY"]));
+    C(attributes) (dictionary, default V({"testAttributeA": "A", "testAttributeB": true, "testAttributeC":
+    9001})); C(timeout) (string, default V(24h0m0s)). With O(test_alert=true) other keys are refused before
+    anything is written, and so are values whose type differs from a default that is not null.'
+  # END GENERATED test options
 seealso:
   - name: Kapacitor Alerta event handler
     description: Kapacitor's documentation of the Alerta handler and its options.
@@ -74,7 +90,6 @@ EXAMPLES = r'''
     token: "{{ vault_alerta_api_key }}"
     environment: Production
     origin: kapacitor
-    timeout: 24h
     test_alert: true
     test_options:
       resource: kapacitor
@@ -83,10 +98,12 @@ EXAMPLES = r'''
 
 - name: An Alerta server older than 5.0 wants the API key as "Key <token>"
   tick.kapacitor.kapacitor_alerta:
+    kapacitor_url: http://kapacitor.example.com:9092
     token_prefix: Key
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_alerta:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -123,7 +140,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

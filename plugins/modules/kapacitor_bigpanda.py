@@ -62,6 +62,18 @@ options:
         V(tags,fields); an empty string copies neither.
       - Needs Kapacitor 1.6.3 or later.
     type: str
+notes:
+  # BEGIN GENERATED test options (tools/generate.py)
+  - 'The keys of O(test_options) for the C(bigpanda) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/bigpanda)
+    shows them) are C(app_key) (string, this module sends V("") unless you give it, so that Kapacitor uses
+    the configured O(app_key)); C(message) (string, default V(test bigpanda message)); C(level) (string,
+    default V(CRITICAL)); C(event_data) (dictionary, default V({"Name": "testBigPanda", "TaskName": "",
+    "Category": "", "Group": "", "Tags": {}, "Fields": {}, "Recoverable": false, "Result": {"series": null}}));
+    C(timestamp) (string, default the time of the test); C(host) (string, default V(serverA)); C(primary_property)
+    (string, default V("")); C(secondary_property) (string, default V("")). With O(test_alert=true) other
+    keys are refused before anything is written, and so are values whose type differs from a default that
+    is not null.'
+  # END GENERATED test options
 seealso:
   - name: Kapacitor BigPanda event handler
     description: Kapacitor's documentation of the BigPanda handler and its options.
@@ -83,11 +95,13 @@ EXAMPLES = r'''
 
 - name: Replace the token (redacted secrets are only sent when asked to)
   tick.kapacitor.kapacitor_bigpanda:
+    kapacitor_url: http://kapacitor.example.com:9092
     token: "{{ vault_new_bigpanda_token }}"
     update_secrets: always
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_bigpanda:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -124,7 +138,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

@@ -78,6 +78,7 @@ seealso:
 EXAMPLES = r'''
 - name: Point Kapacitor's default InfluxDB connection elsewhere
   tick.kapacitor.kapacitor_config:
+    kapacitor_url: http://kapacitor.example.com:9092
     section: influxdb
     element: default
     options:
@@ -89,12 +90,14 @@ EXAMPLES = r'''
 
 - name: Keep idle SMTP connections for a minute
   tick.kapacitor.kapacitor_config:
+    kapacitor_url: http://kapacitor.example.com:9092
     section: smtp
     options:
       idle-timeout: 1m
 
 - name: Go back to kapacitor.conf for the InfluxDB connection
   tick.kapacitor.kapacitor_config:
+    kapacitor_url: http://kapacitor.example.com:9092
     section: influxdb
     element: default
     state: absent

@@ -71,10 +71,15 @@ options:
   global:
     description:
       - Send every alert of every task to Discord. Only valid on the default workspace.
+      - In Kapacitor 1.8.3 it also makes every alert of every task state-changes-only, for
+        all its handlers, whatever O(state_changes_only) says (Kapacitor reads this option in
+        place of that one).
     type: bool
   state_changes_only:
     description:
-      - With O(global), send only alerts whose level changed.
+      - Meant to send, with O(global), only alerts whose level changed.
+      - B(Has no effect in Kapacitor 1.8.3), which reads O(global) in its place. Kapacitor still
+        refuses V(true) unless O(default) and O(global) are true too.
     type: bool
   ssl_ca:
     description:
@@ -93,9 +98,20 @@ options:
       - Do not verify Discord's TLS certificate.
     type: bool
 notes:
-  - Kapacitor's service test posts as C(Kapacitor) with InfluxData's logo and the title
-    C(Kapacitor Alert) unless O(test_options) give C(username), C(avatar-url) and
-    C(embed-title); an empty C(username) or C(avatar-url) uses the workspace's own.
+  - The test alert posts with the workspace's own O(username) and O(avatar_url) and the title
+    C(Kapacitor Alert), unless O(test_options) give C(username), C(avatar-url) or
+    C(embed-title). (Kapacitor's own test, without this module's empty C(username) and
+    C(avatar-url), would post as C(Kapacitor) with InfluxData's logo.)
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(discord) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/discord)
+    shows them) are C(workspace) (string, set by this module to O(workspace)); C(message) (string, default
+    V(test discord message)); C(level) (string, default V(INFO)); C(username) (string, this module sends
+    V("") unless you give it, so that Kapacitor uses the O(username) of the workspace under test); C(avatar-url)
+    (string, this module sends V("") unless you give it, so that Kapacitor uses the O(avatar_url) of the
+    workspace under test); C(embed-title) (string, default V(Kapacitor Alert)); C(time-val) (string, default
+    V(1970-01-01T00:00:01Z)). With O(test_alert=true) other keys are refused before anything is written,
+    and so are values whose type differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor Discord event handler
     description: Kapacitor's documentation of the Discord handler and its options.
@@ -116,6 +132,7 @@ EXAMPLES = r'''
 
 - name: A second workspace beside the default one
   tick.kapacitor.kapacitor_discord:
+    kapacitor_url: http://kapacitor.example.com:9092
     workspace: ops
     enabled: true
     url: "{{ vault_discord_ops_webhook_url }}"
@@ -124,6 +141,7 @@ EXAMPLES = r'''
 
 - name: Remove the ops workspace again
   tick.kapacitor.kapacitor_discord:
+    kapacitor_url: http://kapacitor.example.com:9092
     workspace: ops
     state: absent
 '''
@@ -166,7 +184,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

@@ -61,6 +61,12 @@ notes:
   - Atlassian has discontinued HipChat (HipChat Cloud in 2019, then its self-hosted
     editions); this module remains for existing self-hosted servers and for parity with
     Chronograf's alert endpoints.
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(hipchat) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/hipchat)
+    shows them) are C(room) (string, default the configured O(room)); C(message) (string, default V(test
+    hipchat message)); C(level) (string, default V(CRITICAL)). With O(test_alert=true) other keys are refused
+    before anything is written, and so are values whose type differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor HipChat event handler
     description: Kapacitor's documentation of the HipChat handler and its options.
@@ -82,12 +88,14 @@ EXAMPLES = r'''
 
 - name: A self-hosted HipChat server needs the full room API URL
   tick.kapacitor.kapacitor_hipchat:
+    kapacitor_url: http://kapacitor.example.com:9092
     enabled: true
     url: https://hipchat.example.com/v2/room
     room: "4242"
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_hipchat:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -122,7 +130,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

@@ -20,9 +20,14 @@ description:
   - Reads the endpoint once, compares only the options you give, and writes only the
     difference. A second run with the same options reports no change.
   - Can send a test alert to the endpoint's O(url) with its O(headers), like Chronograf's
-    "Send Test Alert". Kapacitor's test posts empty alert data as JSON and does not use
-    O(basic_auth) nor the templates; real alerts do. When the endpoint has O(headers),
-    Kapacitor's test also sends its own default test header C(Auth) with the value C(secret).
+    "Send Test Alert". Kapacitor's test posts empty alert data as JSON and never uses
+    O(basic_auth) nor the templates; real alerts do. When the endpoint has O(headers) (even an
+    empty mapping), Kapacitor's test also sends its own default test header C(Auth) with the
+    value C(secret).
+  - B(A passed test only proves that the URL answers.) Kapacitor counts any HTTP answer as
+    success, even an error status such as 401 or 500, so an endpoint that needs O(basic_auth)
+    or is broken still passes. The test fails only when no answer comes (no connection, a URL
+    Kapacitor cannot use).
   - HTTP POST endpoints cannot be switched off; there is no C(enabled) option.
 author:
   - tick.kapacitor developers (@tick-kapacitor)
@@ -93,6 +98,13 @@ options:
 notes:
   - O(state=absent) reverts the endpoint to its values in C(kapacitor.conf); it never
     deletes an endpoint defined there.
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(httppost) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/httppost)
+    shows them) are C(endpoint) (string, set by this module to O(endpoint)); C(url) (string, set by this
+    module to the endpoint's O(url)); C(headers) (dictionary, set by this module to the endpoint's O(headers));
+    C(timeout) (number, default V(0)). With O(test_alert=true) other keys are refused before anything is
+    written, and so are values whose type differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor HTTP Post event handler
     description: Kapacitor's documentation of the post handler and of endpoints.
@@ -124,6 +136,7 @@ EXAMPLES = r'''
 
 - name: Replace the basic-auth credentials (secrets are only sent when asked to)
   tick.kapacitor.kapacitor_httppost:
+    kapacitor_url: http://kapacitor.example.com:9092
     endpoint: alerts
     basic_auth:
       username: kapacitor
@@ -132,6 +145,7 @@ EXAMPLES = r'''
 
 - name: Go back to the endpoint's settings in kapacitor.conf
   tick.kapacitor.kapacitor_httppost:
+    kapacitor_url: http://kapacitor.example.com:9092
     endpoint: alerts
     state: absent
 '''
@@ -169,7 +183,8 @@ test_alert:
   contains:
     success:
       description: Whether Kapacitor posted the test alert and got an HTTP answer. Kapacitor does not
-        look at the answer's status, so an endpoint answering V(500) still succeeds.
+        look at the answer's status, so an endpoint answering V(401) or V(500) still succeeds, and its
+        test never sends O(basic_auth).
       type: bool
       returned: always
     message:

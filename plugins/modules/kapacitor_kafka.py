@@ -9,7 +9,10 @@ short_description: Manage Kapacitor's Kafka alert endpoint (one cluster)
 version_added: 0.1.0
 description:
   - Configures one Kafka cluster of Kapacitor's C(kafka) section through Kapacitor's
-    config-override HTTP API, without editing C(kapacitor.conf) or restarting Kapacitor.
+    config-override HTTP API, without editing C(kapacitor.conf).
+  - Most changes take effect without restarting Kapacitor. On an enabled cluster, a change of
+    only O(timeout), O(batch_size), O(batch_timeout) or O(insecure_skip_verify) does not reach
+    the topics Kapacitor already writes to until it restarts (see the notes).
   - Reads the cluster once, compares only the options you give, and writes only the
     difference. A second run with the same options reports no change.
   - Can send a test alert through the cluster, like Chronograf's "Send Test Alert". Kapacitor
@@ -28,8 +31,9 @@ options:
         client id.
       - Every Kapacitor has a cluster V(default) unless C(kapacitor.conf) names its clusters.
       - A cluster that does not exist is added. Kapacitor starts added clusters from empty
-        values (no O(brokers), O(timeout=0s), O(batch_size=0), which Kapacitor then treats as
-        its defaults of 10s, 100 and 1s), so give every option you need.
+        values, so give every option you need. Without them an added cluster has no
+        O(brokers), and O(timeout=0s) (the Kafka client's 30 seconds), O(batch_size=0) (100) and
+        O(batch_timeout=0s) (every message is sent at once), like the cluster V(default).
       - Letters, digits, V(_), V(-) and V(+) only; Kapacitor cannot edit other names.
     type: str
     default: default
@@ -48,12 +52,14 @@ options:
     description:
       - Timeout of network operations with the brokers (connecting, reading, writing), as a
         Go duration such as V(10s).
-      - V(0s) means Kapacitor's default of 10 seconds. Negative durations are rejected.
+      - V(0s), the default, leaves the timeouts of the Kafka client library Kapacitor uses
+        (IBM/sarama), 30 seconds each. Negative durations are rejected.
     type: str
   batch_size:
     description:
-      - Number of messages Kapacitor collects before it sends them to Kafka in one batch.
-      - V(0) means Kapacitor's default of 100.
+      - Most messages Kapacitor sends to Kafka in one request. When a batch holds this many,
+        the next message sends it without waiting for O(batch_timeout).
+      - V(0) means 100.
       - From V(0) to V(9223372036854775807) (Kapacitor stores it as a Go C(int)); checked before
         anything is sent.
     type: int
@@ -61,7 +67,8 @@ options:
     description:
       - Longest time Kapacitor waits before it sends an incomplete batch, as a Go duration
         such as V(1s).
-      - V(0s) means Kapacitor's default of one second. Negative durations are rejected.
+      - V(0s), the default, does not wait; messages are sent as soon as they arrive. Negative
+        durations are rejected.
     type: str
   use_ssl:
     description:
@@ -82,7 +89,7 @@ options:
     type: str
   insecure_skip_verify:
     description:
-      - Use TLS but do not verify the brokers' certificates and host names.
+      - With O(use_ssl), do not verify the brokers' certificates and host names.
     type: bool
   sasl_username:
     description:
@@ -147,11 +154,14 @@ options:
     type: str
   sasl_oauth_service:
     description:
-      - OAuth 2 service that issues tokens for O(sasl_mechanism=OAUTHBEARER). V(custom) (or
-        the empty string) and V(auth0) need O(sasl_oauth_token_url); V(auth0) also needs an
-        C(audience) in O(sasl_oauth_parameters); V(azuread) needs O(sasl_oauth_tenant_id).
+      - OAuth 2 service that issues tokens for O(sasl_mechanism=OAUTHBEARER), one of V(custom)
+        (or the empty string), V(auth0) and V(azuread). V(custom) and V(auth0) need
+        O(sasl_oauth_token_url); V(auth0) also needs an C(audience) in O(sasl_oauth_parameters);
+        V(azuread) needs O(sasl_oauth_tenant_id) and no O(sasl_oauth_token_url).
+      - Kapacitor takes the value in any case (it lower-cases it), so this module does too and
+        compares it ignoring case; V(AzureAD) on a server that has V(azuread) is no change. Any
+        other value is refused before anything is sent.
     type: str
-    choices: ['', custom, auth0, azuread]
   sasl_oauth_client_id:
     description:
       - OAuth 2 client id, with O(sasl_mechanism=OAUTHBEARER).
@@ -181,7 +191,8 @@ options:
   sasl_oauth_token_expiry_margin:
     description:
       - How long before its expiry a token is renewed, as a Go duration. Kapacitor's default
-        is V(10s). Negative durations are rejected.
+        is V(10s); V(0s) (what clusters added through the API start with) means 10 seconds as
+        well. Negative durations are rejected.
     type: str
   sasl_oauth_tenant_id:
     description:
@@ -207,6 +218,27 @@ notes:
     in the topic. Disabled or unknown clusters and an empty topic do fail the test.
   - Kapacitor drops a cluster from its running configuration as soon as it is disabled or
     removed, so alerts stop going to it at once.
+  - Kapacitor keeps one Kafka producer per topic it has written to, made with the cluster's
+    options of that moment, and replaces them only when O(brokers), O(use_ssl), O(ssl_ca),
+    O(ssl_cert), O(ssl_key) or a SASL option changes, or the cluster is disabled or removed. A
+    change of only O(timeout), O(batch_size), O(batch_timeout) or O(insecure_skip_verify) on an
+    enabled cluster therefore applies to topics written for the first time afterwards; topics
+    already written keep the old values until Kapacitor restarts, one of those other options
+    changes, or the cluster is disabled and then enabled again (two tasks, O(enabled=false) then
+    O(enabled=true)).
+  - Replacing the producers (a change of O(brokers), O(use_ssl), an SSL or SASL option, or
+    disabling or removing an enabled cluster) first sends the messages that still wait for
+    O(batch_timeout). Kapacitor waits 5 seconds for the change to apply; with a longer
+    O(batch_timeout) and messages waiting, it answers that the update timed out (HTTP 500) and
+    does not store the change, although the running cluster takes it. The task then fails with
+    Kapacitor's message; run it again once O(batch_timeout) has passed.
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(kafka) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/kafka)
+    shows them) are C(cluster) (string, set by this module to O(id)); C(topic) (string, default V(test));
+    C(key) (string, default V(key)); C(message) (string, default V(test kafka message)). With O(test_alert=true)
+    other keys are refused before anything is written, and so are values whose type differs from a default
+    that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor Kafka event handler
     description: Kapacitor's documentation of the Kafka handler and its options.
@@ -215,7 +247,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Send alerts to a Kafka cluster and check that a test message arrives
+- name: Send alerts to a Kafka cluster, and queue a test message (Kapacitor does not wait for delivery)
   tick.kapacitor.kapacitor_kafka:
     kapacitor_url: http://kapacitor.example.com:9092
     enabled: true
@@ -232,6 +264,7 @@ EXAMPLES = r'''
 
 - name: A second cluster, with TLS and SASL/SCRAM
   tick.kapacitor.kapacitor_kafka:
+    kapacitor_url: http://kapacitor.example.com:9092
     id: analytics
     enabled: true
     brokers: [kafka.analytics.example.com:9093]
@@ -244,6 +277,7 @@ EXAMPLES = r'''
 
 - name: A cluster that authenticates with OAuth 2 tokens from a custom token endpoint
   tick.kapacitor.kapacitor_kafka:
+    kapacitor_url: http://kapacitor.example.com:9092
     id: cloud
     enabled: true
     brokers: [broker.cloud.example.com:9094]
@@ -257,6 +291,7 @@ EXAMPLES = r'''
 
 - name: Remove the analytics cluster again
   tick.kapacitor.kapacitor_kafka:
+    kapacitor_url: http://kapacitor.example.com:9092
     id: analytics
     state: absent
 '''
@@ -318,7 +353,8 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: 'Whether Kapacitor queued the message for the cluster (not whether Kafka received it:
+        delivery errors only reach Kapacitor''s log).'
       type: bool
       returned: always
     message:

@@ -88,6 +88,13 @@ notes:
   - Kapacitor 1.8.3 drops its connection to an enabled broker when it fails to connect to a
     new O(url) of that broker; nothing is stored, but that broker sends nothing until its
     configuration changes again or Kapacitor restarts.
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(mqtt) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/mqtt)
+    shows them) are C(broker-name) (string, set by this module to O(name)); C(topic) (string, default V(""));
+    C(message) (string, default V(test MQTT message)); C(qos) (string, default V(at-most-once)); C(retained)
+    (boolean, default V(false)). With O(test_alert=true) other keys are refused before anything is written,
+    and so are values whose type differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor MQTT event handler
     description: Kapacitor's documentation of the MQTT handler and its options.
@@ -111,6 +118,7 @@ EXAMPLES = r'''
 
 - name: A second broker beside the default one (one of them must be the default)
   tick.kapacitor.kapacitor_mqtt:
+    kapacitor_url: http://kapacitor.example.com:9092
     name: "{{ item.name }}"
     default: "{{ item.default }}"
     enabled: true
@@ -121,6 +129,7 @@ EXAMPLES = r'''
 
 - name: Remove the second broker again
   tick.kapacitor.kapacitor_mqtt:
+    kapacitor_url: http://kapacitor.example.com:9092
     name: site-b
     state: absent
 '''

@@ -68,6 +68,14 @@ notes:
     points at, so alerts sent through this endpoint cannot be relied upon. Every run of this
     module emits a warning saying so. Migrate to M(tick.kapacitor.kapacitor_opsgenie2) and the C(opsgenie2) handler
     (C(.opsGenie2()) in TICKscripts).
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(opsgenie) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/opsgenie)
+    shows them) are C(teams) (list of strings, default the configured O(teams)); C(recipients) (list of
+    strings, default the configured O(recipients)); C(message-type) (string, default V(CRITICAL)); C(message)
+    (string, default V(test opsgenie message)); C(entity-id) (string, default V(testEntityID)). With O(test_alert=true)
+    other keys are refused before anything is written, and so are values whose type differs from a default
+    that is not null.
+  # END GENERATED test options
 seealso:
   - module: tick.kapacitor.kapacitor_opsgenie2
     description: The same endpoint on OpsGenie's current (v2) Alert API.
@@ -87,10 +95,12 @@ EXAMPLES = r'''
 
 - name: Turn the retired endpoint off
   tick.kapacitor.kapacitor_opsgenie:
+    kapacitor_url: http://kapacitor.example.com:9092
     enabled: false
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_opsgenie:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -126,7 +136,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

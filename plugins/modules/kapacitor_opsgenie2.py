@@ -65,6 +65,15 @@ options:
       - Use the alert's details (the C(.details()) template of the TICKscript) as the
         description of the OpsGenie alert, instead of the JSON of the alert data.
     type: bool
+notes:
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(opsgenie2) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/opsgenie2)
+    shows them) are C(teams) (list of strings, default the configured O(teams)); C(recipients) (list of
+    strings, default the configured O(recipients)); C(recovery_action) (string, default the configured O(recovery_action));
+    C(message-type) (string, default V(CRITICAL)); C(message) (string, default V(test opsgenie message));
+    C(entity-id) (string, default V(testEntityID)). With O(test_alert=true) other keys are refused before
+    anything is written, and so are values whose type differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor OpsGenie v2 event handler
     description: Kapacitor's documentation of the opsgenie2 handler and its options.
@@ -88,10 +97,12 @@ EXAMPLES = r'''
 
 - name: An account in OpsGenie's EU region
   tick.kapacitor.kapacitor_opsgenie2:
+    kapacitor_url: http://kapacitor.example.com:9092
     url: https://api.eu.opsgenie.com/v2/alerts
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_opsgenie2:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -128,7 +139,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

@@ -51,6 +51,13 @@ notes:
     module emits a warning saying so. Migrate to M(tick.kapacitor.kapacitor_pagerduty2) and the
     C(pagerduty2) handler (C(.pagerDuty2()) in TICKscripts), with an Events API v2 integration
     key as its routing key.
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(pagerduty) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/pagerduty)
+    shows them) are C(incident-key) (string, default V(testIncidentKey)); C(description) (string, default
+    V(test pagerduty message)); C(details) (string, default V("")); C(level) (string, default V(CRITICAL)).
+    With O(test_alert=true) other keys are refused before anything is written, and so are values whose type
+    differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - module: tick.kapacitor.kapacitor_pagerduty2
     description: The same endpoint on PagerDuty's current Events API (v2).
@@ -68,10 +75,12 @@ EXAMPLES = r'''
 
 - name: Turn the retired endpoint off
   tick.kapacitor.kapacitor_pagerduty:
+    kapacitor_url: http://kapacitor.example.com:9092
     enabled: false
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_pagerduty:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -104,7 +113,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

@@ -41,6 +41,17 @@ options:
     description:
       - Send every alert of every task to PagerDuty.
     type: bool
+notes:
+  # BEGIN GENERATED test options (tools/generate.py)
+  - 'The keys of O(test_options) for the C(pagerduty2) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/pagerduty2)
+    shows them) are C(alert_id) (string, default V(testAlertID)); C(description) (string, default V(test
+    pagerduty2 message)); C(level) (string, default V(CRITICAL)); C(event_data) (dictionary, default V({"Name":
+    "testPagerDuty2", "TaskName": "", "Category": "", "Group": "", "Tags": {}, "Fields": {}, "Recoverable":
+    false, "Result": {"series": null}})); C(timestamp) (string, default V(2014-11-12T11:45:26.371Z)); C(links)
+    (list, default V([{"href": "https://example.com/a", "text": "a"}, {"href": "https://example.com/b",
+    "text": "b"}])). With O(test_alert=true) other keys are refused before anything is written, and so are
+    values whose type differs from a default that is not null.'
+  # END GENERATED test options
 seealso:
   - name: Kapacitor PagerDuty v2 event handler
     description: Kapacitor's documentation of the pagerduty2 handler and its options.
@@ -62,11 +73,13 @@ EXAMPLES = r'''
 
 - name: Move to another PagerDuty service (secrets are only sent when asked to)
   tick.kapacitor.kapacitor_pagerduty2:
+    kapacitor_url: http://kapacitor.example.com:9092
     routing_key: "{{ vault_other_integration_key }}"
     update_secrets: always
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_pagerduty2:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -99,7 +112,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

@@ -43,6 +43,14 @@ notes:
   - Kapacitor's service-test listing (C(GET /kapacitor/v1/service-tests/pushover)) shows the
     configured user key in clear to anyone who may read Kapacitor's API; this module never
     reads it.
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(pushover) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/pushover)
+    shows them) are C(user-key) (string, default the configured O(user_key)); C(message) (string, default
+    V(test pushover message)); C(device) (string, default V("")); C(title) (string, default V("")); C(url)
+    (string, default V("")); C(url-title) (string, default V("")); C(sound) (string, default V("")); C(level)
+    (string, default V(CRITICAL)). With O(test_alert=true) other keys are refused before anything is written,
+    and so are values whose type differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor Pushover event handler
     description: Kapacitor's documentation of the Pushover handler and its options.
@@ -63,11 +71,13 @@ EXAMPLES = r'''
 
 - name: Send to another user (secrets are only sent when asked to)
   tick.kapacitor.kapacitor_pushover:
+    kapacitor_url: http://kapacitor.example.com:9092
     user_key: "{{ vault_pushover_oncall_group_key }}"
     update_secrets: always
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_pushover:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -100,7 +110,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

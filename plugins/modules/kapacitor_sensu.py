@@ -44,8 +44,14 @@ options:
     type: list
     elements: str
 notes:
-  - Kapacitor's service test sends the source V(Kapacitor) unless O(test_options) gives
-    another C(source); C(source) set to the empty string makes it use the configured O(source).
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(sensu) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/sensu)
+    shows them) are C(name) (string, default V(testName)); C(source) (string, this module sends V("") unless
+    you give it, so that Kapacitor uses the configured O(source)); C(output) (string, default V(testOutput));
+    C(handlers) (list, default V([])); C(metadata) (dictionary, default V({})); C(level) (string, default
+    V(CRITICAL)). With O(test_alert=true) other keys are refused before anything is written, and so are
+    values whose type differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor Sensu event handler
     description: Kapacitor's documentation of the Sensu handler and its options.
@@ -70,6 +76,7 @@ EXAMPLES = r'''
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_sensu:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 

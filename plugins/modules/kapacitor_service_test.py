@@ -77,8 +77,9 @@ EXAMPLES = r'''
       channel: "#ops"
       message: Kapacitor can reach Slack
 
-- name: Check that Kapacitor can publish to a Kafka cluster
+- name: Queue a test message for a Kafka topic (Kafka's test does not wait for delivery)
   tick.kapacitor.kapacitor_service_test:
+    kapacitor_url: http://kapacitor.example.com:9092
     service: kafka
     options:
       cluster: default
@@ -86,6 +87,7 @@ EXAMPLES = r'''
 
 - name: Test Telegram without failing the play
   tick.kapacitor.kapacitor_service_test:
+    kapacitor_url: http://kapacitor.example.com:9092
     service: telegram
   register: telegram_test
   ignore_errors: true

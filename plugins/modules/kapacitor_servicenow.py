@@ -53,8 +53,16 @@ options:
       - With O(global), send only alerts whose level changed.
     type: bool
 notes:
-  - Kapacitor's service test reports the source C(Kapacitor) unless O(test_options) give
-    C(source); an empty C(source) uses the configured O(source).
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(servicenow) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/servicenow)
+    shows them) are C(alert_id) (string, default V(1001)); C(message) (string, default V(test servicenow
+    message)); C(level) (string, default V(CRITICAL)); C(source) (string, this module sends V("") unless
+    you give it, so that Kapacitor uses the configured O(source)); C(node) (string, default V("")); C(type)
+    (string, default V("")); C(resource) (string, default V("")); C(metric_name) (string, default V(""));
+    C(message_key) (string, default V("")); C(additional_info) (dictionary, default V({})). With O(test_alert=true)
+    other keys are refused before anything is written, and so are values whose type differs from a default
+    that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor ServiceNow event handler
     description: Kapacitor's documentation of the ServiceNow handler and its options.
@@ -78,11 +86,13 @@ EXAMPLES = r'''
 
 - name: Change the password (secrets are only sent when asked to)
   tick.kapacitor.kapacitor_servicenow:
+    kapacitor_url: http://kapacitor.example.com:9092
     password: "{{ vault_new_servicenow_password }}"
     update_secrets: always
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_servicenow:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -118,7 +128,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

@@ -90,6 +90,16 @@ options:
     description:
       - Do not verify Slack's TLS certificate.
     type: bool
+notes:
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(slack) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/slack)
+    shows them) are C(workspace) (string, set by this module to O(workspace)); C(channel) (string, this
+    module sends V("") unless you give it, so that Kapacitor uses the O(channel) of the workspace under
+    test); C(message) (string, default V(test slack message)); C(level) (string, default V(CRITICAL)); C(username)
+    (string, default V("")); C(icon-emoji) (string, default V("")). With O(test_alert=true) other keys are
+    refused before anything is written, and so are values whose type differs from a default that is not
+    null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor Slack event handler
     description: Kapacitor's documentation of the Slack handler and its options.
@@ -109,6 +119,7 @@ EXAMPLES = r'''
 
 - name: A second workspace beside the default one
   tick.kapacitor.kapacitor_slack:
+    kapacitor_url: http://kapacitor.example.com:9092
     workspace: ops
     enabled: true
     url: "{{ vault_ops_webhook_url }}"
@@ -117,12 +128,14 @@ EXAMPLES = r'''
 
 - name: Rotate the webhook of the ops workspace (secrets are only sent when asked to)
   tick.kapacitor.kapacitor_slack:
+    kapacitor_url: http://kapacitor.example.com:9092
     workspace: ops
     url: "{{ vault_new_ops_webhook_url }}"
     update_secrets: always
 
 - name: Remove the ops workspace again
   tick.kapacitor.kapacitor_slack:
+    kapacitor_url: http://kapacitor.example.com:9092
     workspace: ops
     state: absent
 
@@ -176,7 +189,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

@@ -87,6 +87,12 @@ options:
 notes:
   - Kapacitor's test only queues the email; delivery errors appear in Kapacitor's log only.
     A successful RV(test_alert) therefore does not prove that the mail was delivered.
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(smtp) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/smtp)
+    shows them) are C(to) (list of strings, default the configured O(to)); C(subject) (string, default V(test
+    subject)); C(body) (string, default V(test body)). With O(test_alert=true) other keys are refused before
+    anything is written, and so are values whose type differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor email (SMTP) event handler
     description: Kapacitor's documentation of the email handler and its options.
@@ -113,11 +119,13 @@ EXAMPLES = r'''
 
 - name: Replace the SMTP password (secrets are only sent when asked to)
   tick.kapacitor.kapacitor_smtp:
+    kapacitor_url: http://kapacitor.example.com:9092
     password: "{{ vault_new_smtp_password }}"
     update_secrets: always
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_smtp:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 

@@ -51,6 +51,12 @@ notes:
     (integer), V(c) (counter), V(t) (time ticks) or V(n) (null).
   - Traps are UDP datagrams without acknowledgement, so a successful test only means that
     Kapacitor sent the trap.
+  # BEGIN GENERATED test options (tools/generate.py)
+  - 'The keys of O(test_options) for the C(snmptrap) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/snmptrap)
+    shows them) are C(trap-oid) (string, default V(1.1.1.1)); C(data-list) (list, default V([{"oid": "1.1.1.1.2",
+    "type": "s", "value": "test snmptrap message"}])). With O(test_alert=true) other keys are refused before
+    anything is written, and so are values whose type differs from a default that is not null.'
+  # END GENERATED test options
 seealso:
   - name: Kapacitor SNMP trap event handler
     description: Kapacitor's documentation of the SNMP trap handler and its options.
@@ -77,6 +83,7 @@ EXAMPLES = r'''
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_snmptrap:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 

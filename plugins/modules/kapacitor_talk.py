@@ -35,6 +35,13 @@ options:
     description:
       - Name the alerts are posted as.
     type: str
+notes:
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(talk) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/talk)
+    shows them) are C(title) (string, default V(testTitle)); C(text) (string, default V(test talk text)).
+    With O(test_alert=true) other keys are refused before anything is written, and so are values whose type
+    differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor Talk event handler
     description: Kapacitor's documentation of the Talk handler and its options.
@@ -55,11 +62,13 @@ EXAMPLES = r'''
 
 - name: Replace the webhook (secrets are only sent when asked to)
   tick.kapacitor.kapacitor_talk:
+    kapacitor_url: http://kapacitor.example.com:9092
     url: "{{ vault_new_talk_webhook_url }}"
     update_secrets: always
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_talk:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -91,7 +100,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

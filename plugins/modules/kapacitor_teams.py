@@ -43,6 +43,14 @@ options:
 notes:
   - Kapacitor's service test always posts to the configured O(channel_url), whatever
     C(channel_url) is given in O(test_options).
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(teams) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/teams)
+    shows them) are C(channel_url) (string, default the configured O(channel_url)); C(alert_topic) (string,
+    default V(test kapacitor alert topic)); C(alert_id) (string, default V(foo/bar/bat)); C(message) (string,
+    default V(test teams message)); C(level) (string, default V(CRITICAL)). With O(test_alert=true) other
+    keys are refused before anything is written, and so are values whose type differs from a default that
+    is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor Microsoft Teams event handler
     description: Kapacitor's documentation of the Teams handler and its options.
@@ -62,11 +70,13 @@ EXAMPLES = r'''
 
 - name: Send every alert of every task to Teams, on level changes only
   tick.kapacitor.kapacitor_teams:
+    kapacitor_url: http://kapacitor.example.com:9092
     global: true
     state_changes_only: true
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_teams:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -98,7 +108,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

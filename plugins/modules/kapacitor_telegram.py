@@ -43,9 +43,14 @@ options:
     type: str
   parse_mode:
     description:
-      - How Telegram formats the message text. The empty string sends plain text.
+      - How Telegram formats the message text. V(Markdown) or V(HTML); the empty string sends
+        plain text.
+      - Kapacitor takes the value in any case (it lower-cases it before checking it) and passes
+        it on to Telegram as written, so this module does too, and compares it ignoring case;
+        V(html) on a server that has V(HTML) is no change. Any other value is refused before
+        anything is sent (Kapacitor would store it, then fail every alert that does not set a
+        parse mode of its own).
     type: str
-    choices: [Markdown, HTML, '']
   disable_web_page_preview:
     description:
       - Do not show link previews in alert messages.
@@ -62,6 +67,15 @@ options:
     description:
       - With O(global), send only alerts whose level changed.
     type: bool
+notes:
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(telegram) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/telegram)
+    shows them) are C(chat-id) (string, default the configured O(chat_id)); C(parse-mode) (string, default
+    the configured O(parse_mode)); C(message) (string, default V(test telegram message)); C(disable-web-page-preview)
+    (boolean, default the configured O(disable_web_page_preview)); C(disable-notification) (boolean, default
+    the configured O(disable_notification)). With O(test_alert=true) other keys are refused before anything
+    is written, and so are values whose type differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor Telegram event handler
     description: Kapacitor's documentation of the Telegram handler and its options.
@@ -83,11 +97,13 @@ EXAMPLES = r'''
 
 - name: Replace the bot token (secrets are only sent when asked to)
   tick.kapacitor.kapacitor_telegram:
+    kapacitor_url: http://kapacitor.example.com:9092
     token: "{{ vault_new_telegram_bot_token }}"
     update_secrets: always
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_telegram:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -125,7 +141,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

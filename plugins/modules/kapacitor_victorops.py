@@ -52,6 +52,14 @@ options:
       - Send the alert data in the C(data) field as a JSON object instead of a string holding
         JSON.
     type: bool
+notes:
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(victorops) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/victorops)
+    shows them) are C(routingKey) (string, default the configured O(routing_key)); C(messageType) (string,
+    default V(CRITICAL)); C(message) (string, default V(test victorops message)); C(entityID) (string, default
+    V(testEntityID)). With O(test_alert=true) other keys are refused before anything is written, and so
+    are values whose type differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor VictorOps event handler
     description: Kapacitor's documentation of the VictorOps handler and its options.
@@ -72,12 +80,14 @@ EXAMPLES = r'''
 
 - name: Send the test alert to another team
   tick.kapacitor.kapacitor_victorops:
+    kapacitor_url: http://kapacitor.example.com:9092
     test_alert: true
     test_options:
       routingKey: dba
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_victorops:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 
@@ -112,7 +122,7 @@ test_alert:
   type: dict
   contains:
     success:
-      description: Whether Kapacitor sent the alert.
+      description: Whether Kapacitor sent the alert and the service answered that it took it.
       type: bool
       returned: always
     message:

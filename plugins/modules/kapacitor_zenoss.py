@@ -94,6 +94,17 @@ notes:
     message arrives as the event's C(summary). O(test_options) accepts C(level) (V(OK), V(INFO),
     V(WARNING), V(CRITICAL)), C(message), C(alert_id), C(summary), C(device), C(component),
     C(eventclasskey), C(eventclass), C(collector), C(custom_fields) and the router fields.
+  # BEGIN GENERATED test options (tools/generate.py)
+  - The keys of O(test_options) for the C(zenoss) test of Kapacitor 1.8.3 (as C(GET /kapacitor/v1/service-tests/zenoss)
+    shows them) are C(alert_id) (string, default V(1001)); C(level) (string, default V(CRITICAL)); C(message)
+    (string, default V(test zenoss message)); C(action) (string, default the configured O(action)); C(method)
+    (string, default the configured O(method)); C(type) (string, default the configured O(type)); C(tid)
+    (number, default the configured O(tid)); C(summary) (string, default V("")); C(device) (string, default
+    V("")); C(component) (string, default V("")); C(eventclasskey) (string, default V("")); C(eventclass)
+    (string, default V("")); C(collector) (string, default the configured O(collector)); C(custom_fields)
+    (dictionary, default V({})). With O(test_alert=true) other keys are refused before anything is written,
+    and so are values whose type differs from a default that is not null.
+  # END GENERATED test options
 seealso:
   - name: Kapacitor Zenoss event handler
     description: Kapacitor's documentation of the Zenoss handler and its options.
@@ -122,6 +133,7 @@ EXAMPLES = r'''
 
 - name: Numeric Zenoss severities
   tick.kapacitor.kapacitor_zenoss:
+    kapacitor_url: http://kapacitor.example.com:9092
     severity_map:
       ok: 0
       info: 2
@@ -130,11 +142,13 @@ EXAMPLES = r'''
 
 - name: Replace the password (secrets are only sent when asked to)
   tick.kapacitor.kapacitor_zenoss:
+    kapacitor_url: http://kapacitor.example.com:9092
     password: "{{ vault_new_zenoss_password }}"
     update_secrets: always
 
 - name: Go back to the settings of kapacitor.conf
   tick.kapacitor.kapacitor_zenoss:
+    kapacitor_url: http://kapacitor.example.com:9092
     state: absent
 '''
 

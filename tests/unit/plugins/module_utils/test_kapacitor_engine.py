@@ -135,6 +135,38 @@ def test_durations_lists_and_ints_are_compared_normalised():
     assert plan_element(SMTPISH, {'idle_timeout': '60s'}, current, 'on_create').changes == {}
 
 
+def test_choices_kapacitor_folds_are_compared_in_any_case():
+    """A second run naming Telegram's parse mode or Kafka's OAuth service in another case
+    than the stored one reports ok and writes nothing."""
+    fake = FakeKapacitor()
+    fake.set_options('telegram', '', **{'parse-mode': 'Markdown'})
+    fake.requests = []
+    result = run(TELEGRAM, fake, parse_mode='markdown')
+    assert result['changed'] is False
+    assert fake.writes() == []
+    result = run(TELEGRAM, fake, parse_mode='hTmL')
+    assert result['changed'] is True
+    assert fake.stored('telegram')['parse-mode'] == 'hTmL'  # written as given, as Kapacitor keeps it
+    fake.requests = []
+    assert run(TELEGRAM, fake, parse_mode='HTML')['changed'] is False
+    assert fake.writes() == []
+
+    assert run(KAFKA, fake, id='default', sasl_oauth_service='AzureAD')['changed'] is True
+    assert fake.stored('kafka', 'default')['SASLAuth']['SASLOAUTHService'] == 'AzureAD'
+    fake.requests = []
+    result = run(KAFKA, fake, id='default', sasl_oauth_service='azuread')
+    assert result['changed'] is False
+    assert fake.writes() == []
+
+
+def test_a_choice_kapacitor_would_refuse_fails_before_any_request():
+    fake = FakeKapacitor()
+    with pytest.raises(SpecError) as err:
+        run(TELEGRAM, fake, parse_mode='MarkdownV2')
+    assert str(err.value).startswith("parse_mode: 'MarkdownV2' is not one of ")
+    assert fake.requests == []
+
+
 def test_a_duration_written_reads_back_as_kapacitor_prints_it_and_converges():
     from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SMTP
     fake = FakeKapacitor()

@@ -3,12 +3,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SLACK, TELEGRAM
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import KAFKA, SLACK, TELEGRAM
+from ansible_collections.tick.kapacitor.plugins.module_utils import kapacitor_spec
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
     Option, Section, SpecError, format_duration, parse_duration)
 
@@ -90,7 +92,9 @@ def test_api_names_and_argument_spec_are_derived():
     assert spec['ssl_key'] == {'type': 'str', 'no_log': False}
     assert spec['workspace'] == {'type': 'str', 'default': ''}
     assert 'workspace' not in SLACK.options
-    assert TELEGRAM.argument_spec()['parse_mode']['choices'] == ['Markdown', 'HTML', '']
+    # Kapacitor takes Telegram's parse mode in any case; Ansible's choices cannot (see below).
+    assert 'choices' not in TELEGRAM.argument_spec()['parse_mode']
+    assert KAFKA.argument_spec()['sasl_mechanism']['choices'][:2] == ['', 'PLAIN']
     renamed = Section('opsgenie', {'recovery_url': Option('str', api_name='recovery_url')})
     assert renamed.by_api_name['recovery_url'].name == 'recovery_url'
 
@@ -277,3 +281,134 @@ def test_hand_written_edge_cases_agree_with_go(go_parse_duration):
     accepted = [text for text, _ns in EDGE_ACCEPTED]
     for text in accepted + EDGE_REJECTED:
         assert _ours(text) == go_parse_duration(text), text
+
+
+# -- choices Kapacitor compares in any case ------------------------------------------------------
+
+@pytest.mark.parametrize('section, name, given, canonical', [
+    (TELEGRAM, 'parse_mode', 'markdown', 'Markdown'),
+    (TELEGRAM, 'parse_mode', 'MARKDOWN', 'Markdown'),
+    (TELEGRAM, 'parse_mode', 'html', 'HTML'),
+    (TELEGRAM, 'parse_mode', 'hTmL', 'HTML'),
+    (TELEGRAM, 'parse_mode', '', ''),
+    (TELEGRAM, 'parse_mode', u'MAR\u212aDOWN', 'Markdown'),  # Go's ToLower folds the Kelvin sign to k
+    (KAFKA, 'sasl_oauth_service', 'AzureAD', 'azuread'),
+    (KAFKA, 'sasl_oauth_service', 'AUTH0', 'auth0'),
+    (KAFKA, 'sasl_oauth_service', 'Custom', 'custom'),
+])
+def test_case_insensitive_choices_take_any_case_as_given_and_compare_folded(section, name, given, canonical):
+    """Telegram's parse mode (services/telegram/service.go) and Kafka's OAuth service
+    (services/kafka/sasl.go) go through strings.ToLower before Kapacitor checks them."""
+    opt = section.options[name]
+    assert section.desired_options({name: given}) == {name: given}  # sent as given, as Kapacitor keeps it
+    assert opt.normalize(given) == opt.normalize(canonical)
+    assert opt.normalize('') != opt.normalize(canonical) or canonical == ''
+
+
+@pytest.mark.parametrize('section, name, bad', [
+    (TELEGRAM, 'parse_mode', 'Text'),
+    (TELEGRAM, 'parse_mode', 'MarkdownV2'),
+    (TELEGRAM, 'parse_mode', ' html'),
+    (TELEGRAM, 'parse_mode', 'html\n'),
+    (KAFKA, 'sasl_oauth_service', 'azure'),
+    (KAFKA, 'sasl_oauth_service', 'Okta'),
+])
+def test_case_insensitive_choices_still_refuse_other_values_in_one_line(section, name, bad):
+    with pytest.raises(SpecError) as err:
+        section.desired_options({name: bad})
+    text = str(err.value)
+    assert text.startswith('%s: %r is not one of ' % (name, bad)), text
+    assert 'in any case' in text and '\n' not in text
+    for value in section.options[name].choices:
+        assert (repr(value) if value == '' else value) in text
+
+
+def test_case_sensitive_choices_stay_with_ansible():
+    """Kapacitor compares SASL mechanisms exactly: Ansible's own (case-sensitive) check applies."""
+    opt = KAFKA.options['sasl_mechanism']
+    assert not getattr(opt, 'ignore_case', False)
+    assert opt.argument_spec()['choices'] == ['', 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'GSSAPI', 'OAUTHBEARER']
+    assert opt.normalize('plain') != opt.normalize('PLAIN')
+
+
+GO_LOWER_HELPER = r"""
+package main
+
+import (
+    "bufio"
+    "encoding/json"
+    "fmt"
+    "os"
+    "strings"
+)
+
+func main() {
+    in := bufio.NewScanner(os.Stdin)
+    in.Buffer(make([]byte, 1<<20), 1<<20)
+    for in.Scan() {
+        var s string
+        if err := json.Unmarshal(in.Bytes(), &s); err != nil {
+            panic(err)
+        }
+        out, _ := json.Marshal(strings.ToLower(s))
+        fmt.Println(string(out))
+    }
+}
+"""
+
+
+@pytest.fixture(scope='module')
+def go_to_lower(tmp_path_factory):
+    """strings.ToLower itself, in a Go process fed one JSON string per line."""
+    import json
+    import shutil
+    import subprocess
+    go = shutil.which('go')
+    if go is None:
+        pytest.skip('no Go toolchain: the cross-check against strings.ToLower did not run')
+    work = tmp_path_factory.mktemp('golower')
+    (work / 'main.go').write_text(GO_LOWER_HELPER)
+    binary = str(work / 'tolower')
+    env = dict(os.environ, GO111MODULE='off', GOFLAGS='', CGO_ENABLED='0')
+    subprocess.run([go, 'build', '-o', binary, str(work / 'main.go')], check=True, cwd=str(work), env=env,
+                   timeout=300)
+    proc = subprocess.Popen([binary], stdin=subprocess.PIPE, stdout=subprocess.PIPE, universal_newlines=True,
+                            encoding='utf-8')
+
+    def ask(text):
+        proc.stdin.write(json.dumps(text) + '\n')
+        proc.stdin.flush()
+        return json.loads(proc.stdout.readline())
+    yield ask
+    proc.stdin.close()
+    proc.wait(timeout=10)
+
+
+# Letters of the choices in both cases, and the runs whose case mapping differs between Go and
+# Python or leads to ASCII: Kelvin sign, dotted capital I, dotless i, long s, final sigma, sharp s.
+FOLD_ALPHABET = u'markdownhtlMARKDOWNHTLazureidcstomAZUREIDCSTOMh0\u212a\u0130\u0131\u017f\u03a3\u03c2\u1e9e\u00df \t'
+fold_like = st.one_of(
+    st.text(alphabet=FOLD_ALPHABET, max_size=10),
+    st.sampled_from(['Markdown', 'HTML', 'custom', 'auth0', 'azuread']).flatmap(
+        lambda word: st.lists(st.booleans(), min_size=len(word), max_size=len(word)).map(
+            lambda flips: ''.join(c.upper() if f else c for c, f in zip(word, flips)))),
+    st.text(st.characters(blacklist_categories=('Cs',)), max_size=8),
+)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=fold_like)
+def test_case_folding_accepts_exactly_what_go_tolower_accepts(go_to_lower, text):
+    """Cross-check against Go itself (needs `go`; skipped, not passed, without it)."""
+    go_lower = go_to_lower(text)
+    for section, name in ((TELEGRAM, 'parse_mode'), (KAFKA, 'sasl_oauth_service')):
+        opt = section.options[name]
+        kapacitor_accepts = go_lower in [value.lower() for value in opt.choices]
+        try:
+            opt.validate(text)
+            ours = True
+        except SpecError:
+            ours = False
+        assert ours == kapacitor_accepts, (name, text)
+    if not any(unicodedata.category(c) == 'Cn' for c in text):  # unassigned in Python's Unicode
+        assert kapacitor_spec.go_lower(text) == go_lower

@@ -170,6 +170,53 @@ def test_extra_arguments_are_checked_too():
                 one_line_naming(err, name)
 
 
+# -- choices: Ansible's (exact) or Kapacitor's own (in any case) ---------------------------
+
+def options_with_choices(ignore_case):
+    return [pytest.param(section, name, id='%s.%s' % (section.name, name))
+            for section in sorted(SECTIONS.values(), key=lambda s: s.name)
+            for name, opt in sorted(section.options.items())
+            if opt.choices is not None and bool(getattr(opt, 'ignore_case', False)) == ignore_case]
+
+
+def case_variants(value):
+    return sorted(set([value, value.lower(), value.upper(), value.swapcase(), value.title()]))
+
+
+def test_both_kinds_of_choices_are_in_the_matrix():
+    assert len(options_with_choices(True)) >= 2 and len(options_with_choices(False)) >= 2
+
+
+@pytest.mark.parametrize('section, name', options_with_choices(True))
+def test_case_insensitive_choices_accept_every_case_and_compare_equal(section, name):
+    opt = section.options[name]
+    assert 'choices' not in opt.argument_spec()  # Ansible's check would refuse other cases
+    for value in opt.choices:
+        for variant in case_variants(value):
+            assert section.desired_options({name: variant}) == {name: variant}
+            assert opt.normalize(variant) == opt.normalize(value)
+    folded = [opt.normalize(value) for value in opt.choices]
+    assert len(set(folded)) == len(folded)  # distinct choices stay distinct
+
+
+@pytest.mark.parametrize('section, name', options_with_choices(True))
+def test_case_insensitive_choices_refuse_near_misses(section, name):
+    opt = section.options[name]
+    for value in opt.choices:
+        for bad in (value + 'x', ' ' + value, value + '\n', value + '\r\n', 'x'):
+            if bad.lower() in [choice.lower() for choice in opt.choices]:
+                continue
+            with pytest.raises(SpecError) as err:
+                section.desired_options({name: bad})
+            assert 'in any case' in one_line_naming(err, name)
+
+
+@pytest.mark.parametrize('section, name', options_with_choices(False))
+def test_exact_choices_are_left_to_ansible(section, name):
+    opt = section.options[name]
+    assert opt.argument_spec()['choices'] == list(opt.choices)
+
+
 # -- element names ------------------------------------------------------------------------
 
 @pytest.mark.parametrize('section', list_sections())
