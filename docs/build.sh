@@ -8,8 +8,10 @@
 # for into the repo venv (ansible-core pinned to its installed version); stage the collection
 # (tests/tooling/ansible-test-env.sh stage); lint its docs (`antsibull-docs lint-collection-docs
 # --plugin-docs --check-extra-docs-refs`, which also checks docs/docsite); `antsibull-docs
-# sphinx-init`; then the build.sh that sphinx-init generates, which runs Sphinx with warnings
-# as errors.
+# sphinx-init`; set the install command and collection link of its antsibull-docs.cfg to the
+# git repository (the collection is not on Galaxy); then the build.sh that sphinx-init
+# generates, which runs Sphinx with warnings as errors. docs/docsite/config.yml adds the
+# changelog (changelogs/changelog.yaml) and the environment variables of the guides.
 #
 # Works offline, PyPI aside (nothing is downloaded once the packages are installed): Sphinx's
 # intersphinx does not fetch inventories from the web; the few labels of Ansible's own docs that
@@ -97,8 +99,13 @@ Kapacitor's config-override HTTP API: no templated ``kapacitor.conf``, no restar
 module compares before it writes, supports check mode and diff mode, can send Kapacitor's
 test alert, and never shows a secret.
 
+The collection is not on Ansible Galaxy: install it from its git repository, or build it
+from a checkout (see :ref:`ansible_collections.tick.kapacitor.docsite.getting_started`).
+
 New here? Start with :ref:`ansible_collections.tick.kapacitor.docsite.getting_started`, then
-read :ref:`ansible_collections.tick.kapacitor.docsite.secrets_and_idempotence`.
+read :ref:`ansible_collections.tick.kapacitor.docsite.secrets_and_idempotence`. The modules'
+connection settings can come from
+:ref:`environment variables <ansible_collections.tick.kapacitor.docsite.environment_variables>`.
 
 .. toctree::
    :maxdepth: 2
@@ -115,15 +122,44 @@ read :ref:`ansible_collections.tick.kapacitor.docsite.secrets_and_idempotence`.
 
 .. toctree::
    :maxdepth: 1
-   :caption: Reference indexes:
+   :caption: Reference:
 
-   collections/environment_variables
+   collections/tick/kapacitor/docsite/environment_variables
+   collections/tick/kapacitor/changelog
 RST
 log "antsibull-docs sphinx-init --use-current --dest-dir ${SITE_DIR} ${COLLECTION}"
 antsibull-docs sphinx-init --use-current --dest-dir "${SITE_DIR}" \
     --project "${COLLECTION}" --title "${COLLECTION}" \
     --copyright 'tick.kapacitor contributors' \
     --index-rst-source "${BUILD_ROOT}/index.rst" "${COLLECTION}" >&2
+
+# The install command and collection link on every plugin and role page: antsibull-docs'
+# defaults (`ansible-galaxy collection install tick.kapacitor`, a Galaxy URL) do not hold, the
+# collection is not on Galaxy. Both come from galaxy.yml's repository, as the README says.
+"${PY}" - "${SITE_DIR}/antsibull-docs.cfg" "${REPO_ROOT}/galaxy.yml" "${COLLECTION}" <<'EOF'
+import re
+import sys
+
+import yaml
+
+cfg_path, galaxy_path, collection = sys.argv[1:]
+with open(galaxy_path) as handle:
+    repository = yaml.safe_load(handle)['repository'].rstrip('/')
+settings = {
+    'collection_url': repository,
+    'collection_install': 'ansible-galaxy collection install git+%s.git' % repository,
+}
+with open(cfg_path) as handle:
+    text = handle.read()
+for key, value in settings.items():
+    # `key = {\n  * = "..."\n}` as sphinx-init writes it; { and } would be format fields
+    block = '%s = {\n  %s = "%s"\n}' % (key, collection, value.replace('{', '{{').replace('}', '}}'))
+    text, count = re.subn(r'(?m)^%s = \{\n(?:.*\n)*?\}' % key, lambda _match: block, text)
+    if count != 1:
+        sys.exit('[docs] ERROR: no %s block in %s (has antsibull-docs changed its format?)' % (key, cfg_path))
+with open(cfg_path, 'w') as handle:
+    handle.write(text)
+EOF
 
 # The Sphinx extension and theme that sphinx-init's requirements.txt lists.
 pip_install -r "${SITE_DIR}/requirements.txt"

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# The main job, end to end on this machine: build (or reuse) kapacitord, start it with local
-# receivers standing in for Slack, Telegram and mail, run the example playbook twice
-# (changed, then ok), converge a fleet of three more kapacitord processes with the
-# alert_endpoints role (examples/fleet), show the test alerts that arrived, and stop
-# everything again.
+# The main job, end to end on this machine, without a Kapacitor of your own: build (or reuse)
+# kapacitord, start it with local receivers standing in for Slack, Telegram and mail, run the
+# example playbook twice (changed, then ok), converge a fleet of three more kapacitord
+# processes with the alert_endpoints role (examples/fleet with its demo-inventory.yml), show
+# the test alerts that arrived, and stop everything again. It takes no options.
+#
+# Everything runs on 127.0.0.1: kapacitord on ports 19092-19095, the receivers on 19300 (HTTP)
+# and 19025 (SMTP). The first run builds kapacitord from source (Go, Rust and gcc; about
+# 7 minutes, then cached in ~/.cache/tick-kapacitor).
 set -euo pipefail
+if [ "$#" -gt 0 ]; then
+  echo "usage: scripts/demo.sh (it takes no options)" >&2
+  exit 2
+fi
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 
@@ -32,7 +40,7 @@ for host in a:19093 b:19094 c:19095; do
 done
 for run in first second; do
   say "ansible-playbook examples/fleet/site.yml ($run run)"
-  "$VENV/bin/ansible-playbook" -i examples/fleet/inventory.yml examples/fleet/site.yml
+  "$VENV/bin/ansible-playbook" -i examples/fleet/demo-inventory.yml examples/fleet/site.yml
 done
 
 say "What Kapacitor delivered"
