@@ -298,8 +298,26 @@ def module_file(module, sections, fragment_return, handler_kinds, service_tests)
         line = ('%s send through the Kapacitor service of the same name, which must be enabled (for example '
                 'with M(tick.kapacitor.kapacitor_slack)).' % (', '.join(kinds[:-1]) + ' and ' + kinds[-1]))
         text = between(text, '      # BEGIN GENERATED service kinds (tools/generate.py)\n',
-                       '      # END GENERATED service kinds\n', dump([line], indent=6), path)
+                       '      # END GENERATED service kinds\n',
+                       dump([line] + ([kinds_since(sections)] if kinds_since(sections) else []), indent=6), path)
     return text
+
+
+def kinds_since(sections):
+    """Which service kinds need a later Kapacitor than the others (their section's ``since``)."""
+    by_version = {}
+    for section in sections.values():
+        if section.handler_kind and section.since:
+            by_version.setdefault(section.since, []).append('V(%s)' % section.handler_kind)
+    if not by_version:
+        return None
+    versions = sorted(by_version, key=lambda since: tuple(int(part) for part in since.split('.')))
+    parts = ['%s %s Kapacitor %s or later' % (' and '.join(sorted(by_version[since])),
+                                              'needs' if len(by_version[since]) == 1 else 'need', since)
+             for since in versions]
+    listed = parts[0] if len(parts) == 1 else ', '.join(parts[:-1]) + ' and ' + parts[-1]
+    return ('%s, like their services. On an older Kapacitor the module fails naming the version, before '
+            'anything is written.' % listed)
 
 
 # -- the test options of each service ---------------------------------------------------------
@@ -439,7 +457,7 @@ def role_argument_specs(sections, connection_doc, connection_spec, bulk_doc, upd
             for name, section in sorted(sections.items())),
     }
     own = dict(bulk_doc['options'], update_secrets=update_secrets_doc, endpoints=None)
-    for option in ('secrets', 'test_changed', 'prune', 'update_secrets'):
+    for option in ('secrets', 'test_changed', 'prune', 'unsupported', 'update_secrets'):
         spec = dict(own[option])
         spec['description'] = rewrite_references(descriptions(spec), lambda ref: role_name(ref) if ref in own else None)
         if option == 'secrets':

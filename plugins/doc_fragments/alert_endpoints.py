@@ -424,6 +424,7 @@ options:
               - Secret; see O(update_secrets). Kapacitor returns Kafka's SASL secrets to its API, so unlike
                 other secrets a changed value is detected and written even with O(update_secrets=on_create);
                 it is still never shown.
+              - Needs Kapacitor 1.6.4 or later.
             type: str
           sasl_extensions:
             description:
@@ -431,12 +432,14 @@ options:
                 of strings.
               - A secret as a whole (Kapacitor returns it in clear; extensions often carry credentials)
                 - never shown, returned as V(true) when set, compared exactly.
+              - Needs Kapacitor 1.7.6 or later.
             type: dict
           sasl_gssapi_auth_type:
             description:
               - How Kapacitor authenticates to Kerberos with O(endpoints.kafka[].sasl_mechanism=GSSAPI).
                 V(KRB5_USER_AUTH) uses O(endpoints.kafka[].sasl_username) and O(endpoints.kafka[].sasl_password),
                 V(KRB5_KEYTAB_AUTH) the keytab of O(endpoints.kafka[].sasl_gssapi_key_tab_path).
+              - Needs Kapacitor 1.6.4 or later.
             type: str
             choices:
               - ''
@@ -446,22 +449,27 @@ options:
             description:
               - Do not use Kerberos PA-FX-FAST pre-authentication (for KDCs such as Active Directory that
                 do not support it).
+              - Needs Kapacitor 1.6.4 or later.
             type: bool
           sasl_gssapi_kerberos_config_path:
             description:
               - Path on the Kapacitor host of the Kerberos configuration file (C(krb5.conf)).
+              - Needs Kapacitor 1.6.4 or later.
             type: str
           sasl_gssapi_key_tab_path:
             description:
               - Path on the Kapacitor host of the Kerberos keytab file, with O(endpoints.kafka[].sasl_gssapi_auth_type=KRB5_KEYTAB_AUTH).
+              - Needs Kapacitor 1.6.4 or later.
             type: str
           sasl_gssapi_realm:
             description:
               - Kerberos realm.
+              - Needs Kapacitor 1.6.4 or later.
             type: str
           sasl_gssapi_service_name:
             description:
               - Kerberos service name of the brokers, with O(endpoints.kafka[].sasl_mechanism=GSSAPI).
+              - Needs Kapacitor 1.6.4 or later.
             type: str
           sasl_mechanism:
             description:
@@ -471,6 +479,7 @@ options:
                 and O(endpoints.kafka[].sasl_oauth_client_secret) with a token endpoint (O(endpoints.kafka[].sasl_oauth_token_url),
                 or O(endpoints.kafka[].sasl_oauth_tenant_id) for V(azuread)). Kapacitor checks this when
                 the cluster is enabled.
+              - Needs Kapacitor 1.6.4 or later.
             type: str
             choices:
               - ''
@@ -482,6 +491,7 @@ options:
           sasl_oauth_client_id:
             description:
               - OAuth 2 client id, with O(endpoints.kafka[].sasl_mechanism=OAUTHBEARER).
+              - Needs Kapacitor 1.7.6 or later.
             type: str
           sasl_oauth_client_secret:
             description:
@@ -489,6 +499,7 @@ options:
               - Secret; see O(update_secrets). Kapacitor returns Kafka's SASL secrets to its API, so unlike
                 other secrets a changed value is detected and written even with O(update_secrets=on_create);
                 it is still never shown.
+              - Needs Kapacitor 1.7.6 or later.
             type: str
           sasl_oauth_parameters:
             description:
@@ -496,10 +507,12 @@ options:
                 for V(auth0)).
               - A secret as a whole, like O(endpoints.kafka[].sasl_extensions) - never shown, returned
                 as V(true) when set.
+              - Needs Kapacitor 1.7.6 or later.
             type: dict
           sasl_oauth_scopes:
             description:
               - OAuth 2 scopes to request.
+              - Needs Kapacitor 1.7.6 or later.
             type: list
             elements: str
           sasl_oauth_service:
@@ -512,20 +525,24 @@ options:
               - Kapacitor takes the value in any case (it lower-cases it), so this module does too and
                 compares it ignoring case; V(AzureAD) on a server that has V(azuread) is no change. Any
                 other value is refused before anything is sent.
+              - Needs Kapacitor 1.7.6 or later.
             type: str
           sasl_oauth_tenant_id:
             description:
               - Azure AD tenant id, with O(endpoints.kafka[].sasl_oauth_service=azuread).
+              - Needs Kapacitor 1.7.6 or later.
             type: str
           sasl_oauth_token_expiry_margin:
             description:
               - How long before its expiry a token is renewed, as a Go duration. Kapacitor's default is
                 V(10s); V(0s) (what clusters added through the API start with) means 10 seconds as well.
                 Negative durations are rejected.
+              - Needs Kapacitor 1.7.6 or later.
             type: str
           sasl_oauth_token_url:
             description:
               - URL of the OAuth 2 token endpoint (services V(custom) and V(auth0)).
+              - Needs Kapacitor 1.7.6 or later.
             type: str
           sasl_password:
             description:
@@ -533,16 +550,19 @@ options:
               - Secret; see O(update_secrets). Kapacitor returns Kafka's SASL secrets to its API, so unlike
                 other secrets a changed value is detected and written even with O(update_secrets=on_create);
                 it is still never shown.
+              - Needs Kapacitor 1.6.4 or later.
             type: str
           sasl_username:
             description:
               - User name for SASL authentication (also the Kerberos user with O(endpoints.kafka[].sasl_mechanism=GSSAPI)).
                 Setting it, or O(endpoints.kafka[].sasl_mechanism), turns SASL on.
+              - Needs Kapacitor 1.6.4 or later.
             type: str
           sasl_version:
             description:
               - Version of the SASL handshake, V(0) or V(1) (anything else is rejected before anything
                 is sent; Kapacitor would fail every connection). Unset, Kapacitor uses V(1).
+              - Needs Kapacitor 1.6.4 or later.
             type: int
           ssl_ca:
             description:
@@ -1038,7 +1058,7 @@ options:
           token:
             description:
               - OAuth bot token of a Slack app, used with O(endpoints.slack[].url=https://slack.com/api/chat.postMessage).
-              - Secret; see O(update_secrets). Needs Kapacitor 1.6 or later.
+              - Secret; see O(update_secrets). Needs Kapacitor 1.6.0 or later.
             type: str
           url:
             description:

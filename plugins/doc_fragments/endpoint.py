@@ -73,6 +73,11 @@ notes:
     reads the element again and reports C(changed) if the values are there; otherwise it fails
     saying that the write may have been applied, and reports C(changed=true).
   - Redirects are never followed, so credentials only ever go to O(kapacitor_url)'s host.
+  - Works with Kapacitor 1.5.9 and later (tested on 1.5.9, 1.6.5, 1.7.6 and 1.8.3). A section or
+    option that says "Needs Kapacitor X or later" fails the task on an older server before
+    anything is written, in check mode too, naming it, the version that has it and the server's
+    version (from its C(X-Kapacitor-Version) header; a server that reports no version is left to
+    refuse the write itself). The collection's C(docs/kapacitor-versions.md) lists what differs.
 '''
 
     # update_secrets alone, for the bulk module: tools/generate.py copies it from DOCUMENTATION.

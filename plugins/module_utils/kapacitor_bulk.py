@@ -11,6 +11,11 @@ written with one POST, and the result is read back with one more GET.
 ``secrets`` fills in the secret options of listed endpoints from a separate mapping, keyed by
 section and, for list sections, element name: the shape kapacitor_info's ``secrets_required``
 has, so that its ``endpoints`` export goes back as it is, with the secrets it cannot export.
+
+``unsupported`` says what happens to endpoints the host's Kapacitor cannot take (its version lacks
+their section or an option they give): ``fail`` (the default) fails the run before any write,
+naming them all; ``skip`` leaves them out whole and reports them, so that one set of variables
+converges a fleet of mixed versions.
 """
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -21,7 +26,7 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine im
     UPDATE_SECRETS_ARGUMENT, SectionRun, diff_view, public_view, test_option_secrets)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskFailed, TaskSpec
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError, describe_raw
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError, Unsupported, describe_raw
 
 ELEMENT_ARGUMENT_SPEC = dict(
     state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -54,6 +59,7 @@ BULK_ARGUMENT_SPEC = dict(
     endpoints=dict(type='dict', required=True, options=endpoints_argument_spec()),
     secrets=dict(type='dict', no_log=True),
     prune=dict(type='bool', default=False),
+    unsupported=dict(type='str', default='fail', choices=['fail', 'skip']),
     update_secrets=UPDATE_SECRETS_ARGUMENT,
     test_changed=dict(type='bool', default=False),
 )
@@ -150,6 +156,8 @@ class BulkRun:
         self.check_mode = ctx.check_mode
         self.diff = ctx.diff
         self.runs = []      # SectionRun for every listed element, in a stable order
+        self.skipped = []   # the runs left out: this Kapacitor cannot take them (unsupported=skip)
+        self.warn = ctx.warn
         self.secrets = []
         self.result = ctx.result  # what converge() found and did so far, also when it fails
 
@@ -216,7 +224,7 @@ class BulkRun:
     def converge(self):
         """Converge every listed element; on a failure after some writes, say which landed."""
         result = self.result
-        result.update({'changed': False, 'endpoints': {}, 'config': {}})
+        result.update({'changed': False, 'endpoints': {}, 'config': {}, 'skipped_endpoints': {}})
         try:
             return self._converge(result)
         except KapacitorError as exc:
@@ -231,9 +239,9 @@ class BulkRun:
 
     def _converge(self, result):
         before = index_config(self.read_config())
-        for run in self.runs:
-            if run.section.name not in before and not run.section.is_list:
-                raise run._unknown_section(self.client.version)
+        self.leave_out_unsupported(before, result)
+        if self.params['test_changed']:
+            self.check_test_options()  # of the endpoints left, before any write
         diffs = []
         wrote = False
         for run in self.runs:
@@ -280,6 +288,41 @@ class BulkRun:
             result['diff'] = diffs
         return result
 
+    def leave_out_unsupported(self, before, result):
+        """Endpoints this Kapacitor cannot take: its version (known from the answer to the first
+        GET) lacks their section or an option they give, or, whatever it reports, a single section
+        is missing from its configuration. Options are not judged without a version: Kapacitor's
+        answer to the write tells then.
+
+        unsupported=fail: the run fails naming them all, before any write. unsupported=skip: they
+        are left out whole (not written, tested or pruned), listed in ``skipped_endpoints`` (not
+        ``skipped``, which would tell Ansible that the whole task was skipped) and warned about.
+        """
+        found = []
+        for run in self.runs:
+            missing = run.unsupported()
+            if missing is None and not run.section.is_list and run.section.name not in before:
+                missing = Unsupported(run.section.name, self.client.version, missing_section=True,
+                                      since=run.section.since)
+            if missing is not None:
+                found.append((element_label(run.section, run.element), run, missing))
+        if not found:
+            return
+        found.sort(key=lambda item: item[0])
+        if self.params['unsupported'] != 'skip':
+            server = found[0][2].server()
+            raise KapacitorError('%s cannot take %d endpoint%s, so nothing was written (unsupported=skip leaves %s '
+                                 'out): %s' % (server, len(found), '' if len(found) == 1 else 's',
+                                               'it' if len(found) == 1 else 'them',
+                                               '; '.join('%s: %s' % (label, missing.short())
+                                                         for label, _run, missing in found)),
+                                 version=self.client.version)
+        for label, run, missing in found:
+            result['skipped_endpoints'][label] = missing.reason()
+            self.warn('skipped %s: %s' % (label, missing.reason()))
+            self.runs.remove(run)
+            self.skipped.append(run)
+
     def read_config(self):
         return self.client.get(API_PREFIX + '/config', expect={'sections': dict})
 
@@ -308,7 +351,7 @@ class BulkRun:
     def prune(self, before):
         """Remove the API overrides of every section and element that is not listed."""
         listed = {}
-        for run in self.runs:
+        for run in self.runs + self.skipped:  # a skipped endpoint is left as it is, not pruned
             listed.setdefault(run.section.name, set()).add(run.element)
         pruned = []
         for name in sorted(before):
@@ -366,8 +409,6 @@ def run_bulk(ctx):
         # A retired service listed disabled (as kapacitor_info exports it) is not being used.
         if run.section.warning and run.state == 'present' and run.desired.get('enabled') is not False:
             ctx.warn(run.section.warning)
-    if ctx.params['test_changed']:
-        bulk.check_test_options()
     result = bulk.converge()
     result['kapacitor_version'] = bulk.client.version
     if ctx.params['test_changed'] and not ctx.check_mode:

@@ -22,7 +22,7 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets i
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
     test_option_secrets as _secrets_in_test_options)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
-    SpecError, format_duration, parse_duration)
+    SpecError, Unsupported, format_duration, parse_duration)
 
 # Declared once: every endpoint module, the bulk module and (generated) the role take it; the
 # runs get the value passed explicitly (SectionRun's update_secrets).
@@ -178,11 +178,6 @@ class SectionRun:
             return self.section.name
         return "%s %s %r" % (self.section.name, self.section.element_key, self.element)
 
-    def _version_note(self, version):
-        if not version:
-            return 'this Kapacitor'
-        return 'Kapacitor %s' % version
-
     # -- reading ------------------------------------------------------------------------
     def read(self):
         """Current options of the element, or None if the list element does not exist."""
@@ -207,10 +202,23 @@ class SectionRun:
         return exc
 
     def _unknown_section(self, version):
-        since = ' (it first appears in Kapacitor %s)' % self.section.since if self.section.since else ''
-        return KapacitorError(
-            '%s has no %r section%s' % (self._version_note(version), self.section.name, since),
-            status=404, version=version)
+        missing = Unsupported(self.section.name, version, missing_section=True, since=self.section.since)
+        return KapacitorError(missing.message(), status=404, version=version)
+
+    # -- versions -------------------------------------------------------------------------
+    def unsupported(self):
+        """What this Kapacitor lacks for the task, judged by the version it reported (known after
+        its first answer): an Unsupported naming the section or the given options, or None (also
+        when it reported no version: then its own answer to the write tells)."""
+        names = self.desired if self.state == 'present' else ()
+        return self.section.unsupported(self.client.version, names)
+
+    def check_supported(self):
+        """Fail before any write, in check mode too, when the server is too old for the task."""
+        missing = self.unsupported()
+        if missing is not None:
+            raise KapacitorError(missing.message(), status=404 if missing.missing_section else None,
+                                 version=self.client.version)
 
     # -- running ------------------------------------------------------------------------
     def run(self, current=None, prefetched=False):
@@ -220,6 +228,7 @@ class SectionRun:
                 current = self.read()
             except ElementMissing:
                 current = None
+        self.check_supported()
         self.current = current
         if self.state == 'absent':
             return self._absent(current)
@@ -444,7 +453,14 @@ class SectionRun:
         if not given:
             return
         path = '%s/service-tests/%s' % (API_PREFIX, quote(self.section.name, safe=''))
-        takes = self.client.get(path, expect={'options': dict})['options']
+        try:
+            takes = self.client.get(path, expect={'options': dict})['options']
+        except KapacitorError as exc:
+            if exc.status == 404:
+                # Every section has its service test: a Kapacitor without the test lacks the section.
+                raise self._unknown_section(exc.version)
+            raise
+        self.check_supported()  # what the server lacks before what the test options get wrong
         for key in sorted(given):
             if key not in takes:
                 raise SpecError('test_options: %r is not an option of Kapacitor\'s %s test; it takes %s'

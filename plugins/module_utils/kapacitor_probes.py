@@ -14,7 +14,7 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner im
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
     is_set, scrub_test_message, test_option_secrets)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import format_duration
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import format_duration, parse_version
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
     list_handlers, one_line, topic_path, validate_ids)
 
@@ -91,6 +91,25 @@ def export_element(section, api_options):
     return values, secrets
 
 
+def supported_by(version):
+    """What Kapacitor ``version`` (as it reports it) supports of the collection's declarations:
+    its ``sections``, the ``missing_sections`` and ``missing_options`` (of the sections it has)
+    with the first version that has each. None when the version is unknown: no guessing."""
+    parsed = parse_version(version)
+    if parsed is None:
+        return None
+    found = {'sections': [], 'missing_sections': {}, 'missing_options': {}}
+    for name, section in sorted(SECTIONS.items()):
+        if not section.available_in(parsed):
+            found['missing_sections'][name] = section.since
+            continue
+        found['sections'].append(name)
+        missing = section.options_missing_in(parsed)
+        if missing:
+            found['missing_options'][name] = missing
+    return found
+
+
 def read_topic(client, topic):
     try:
         about = client.get(topic_path(topic), expect=dict)
@@ -111,6 +130,9 @@ def run_info(ctx):
     client = KapacitorClient.from_params(ctx.params)
     client.ping()
     result = {'kapacitor_version': client.version}
+    supported = supported_by(client.version)
+    if supported is not None:
+        result['supported'] = supported
     result.update(read_sections(client, sorted(set(names))))
     if ctx.params['topics'] is not None:
         result['topics'] = dict((topic, read_topic(client, topic)) for topic in ctx.params['topics'])

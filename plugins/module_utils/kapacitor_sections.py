@@ -5,7 +5,9 @@
 """The alert sections this collection manages, described once for every module that uses them.
 
 Option names are Kapacitor's with dashes turned into underscores; ``api_name`` marks the
-exceptions. Sources: Kapacitor v1.8.3 ``services/<name>/config.go``.
+exceptions. Sources: Kapacitor v1.8.3 ``services/<name>/config.go``; ``since`` (of a section
+or an option) is the first version whose ``server/config.go`` or ``services/<name>/config.go``
+has its ``override`` tag (tags v1.5.9 to v1.8.3 compared; docs/kapacitor-versions.md).
 """
 
 import re
@@ -14,6 +16,10 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec impo
 
 # Kafka exposes SASL only as one object under Go field names (and shows its secrets in clear).
 SASL = 'SASLAuth'
+# The first versions with Kafka SASL (Kapacitor 1.6.4: user, password, mechanism, version,
+# GSSAPI, access token) and with its OAuth 2 options and extensions (1.7.6).
+SASL_BASIC = '1.6.4'
+SASL_OAUTH = '1.7.6'
 
 
 def _hipchat_url_from_subdomain(params):
@@ -54,7 +60,7 @@ SLACK = Section(
         'enabled': Option('bool'),
         'default': Option('bool'),
         'url': Option('str', secret=True),
-        'token': Option('str', secret=True),
+        'token': Option('str', secret=True, since='1.6.0'),
         'channel': Option('str'),
         'username': Option('str'),
         'icon_emoji': Option('str'),
@@ -119,7 +125,7 @@ BIGPANDA = Section(
         'state_changes_only': Option('bool'),
         'insecure_skip_verify': Option('bool'),
         'url': Option('str'),
-        'auto_attributes': Option('str'),
+        'auto_attributes': Option('str', since='1.6.3'),
     },
 )
 
@@ -188,35 +194,41 @@ KAFKA = Section(
         'ssl_cert': Option('str'),
         'ssl_key': Option('str'),
         'insecure_skip_verify': Option('bool'),
-        'sasl_username': Option('str', parent=SASL, api_name='SASLUsername'),
-        'sasl_password': Option('str', secret=True, redacted=False, parent=SASL, api_name='SASLPassword'),
-        'sasl_mechanism': Option('str', parent=SASL, api_name='SASLMechanism',
+        'sasl_username': Option('str', parent=SASL, since=SASL_BASIC, api_name='SASLUsername'),
+        'sasl_password': Option('str', secret=True, redacted=False, parent=SASL, since=SASL_BASIC,
+                                api_name='SASLPassword'),
+        'sasl_mechanism': Option('str', parent=SASL, since=SASL_BASIC, api_name='SASLMechanism',
                                  choices=['', 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'GSSAPI', 'OAUTHBEARER']),
         # Go *int; Kapacitor's SASLVersion() fails every connection for anything but 0 and 1.
-        'sasl_version': Option('int', parent=SASL, api_name='SASLVersion', minimum=0, maximum=1,
+        'sasl_version': Option('int', parent=SASL, since=SASL_BASIC, api_name='SASLVersion', minimum=0, maximum=1,
                                bound='Kafka has SASL handshake versions 0 and 1'),
         # Kapacitor shows these in clear; extensions and OAuth parameters often carry credentials.
-        'sasl_extensions': Option('dict', secret=True, redacted=False, parent=SASL, api_name='SASLExtensions'),
-        'sasl_gssapi_service_name': Option('str', parent=SASL, api_name='SASLGSSAPIServiceName'),
-        'sasl_gssapi_auth_type': Option('str', parent=SASL, api_name='SASLGSSAPIAuthType',
+        'sasl_extensions': Option('dict', secret=True, redacted=False, parent=SASL, since=SASL_OAUTH,
+                                  api_name='SASLExtensions'),
+        'sasl_gssapi_service_name': Option('str', parent=SASL, since=SASL_BASIC, api_name='SASLGSSAPIServiceName'),
+        'sasl_gssapi_auth_type': Option('str', parent=SASL, since=SASL_BASIC, api_name='SASLGSSAPIAuthType',
                                         choices=['', 'KRB5_USER_AUTH', 'KRB5_KEYTAB_AUTH']),
-        'sasl_gssapi_disable_pafxfast': Option('bool', parent=SASL, api_name='SASLGSSAPIDisablePAFXFAST'),
-        'sasl_gssapi_kerberos_config_path': Option('str', parent=SASL, api_name='SASLGSSAPIKerberosConfigPath'),
-        'sasl_gssapi_key_tab_path': Option('str', parent=SASL, api_name='SASLGSSAPIKeyTabPath'),
-        'sasl_gssapi_realm': Option('str', parent=SASL, api_name='SASLGSSAPIRealm'),
+        'sasl_gssapi_disable_pafxfast': Option('bool', parent=SASL, since=SASL_BASIC,
+                                               api_name='SASLGSSAPIDisablePAFXFAST'),
+        'sasl_gssapi_kerberos_config_path': Option('str', parent=SASL, since=SASL_BASIC,
+                                                   api_name='SASLGSSAPIKerberosConfigPath'),
+        'sasl_gssapi_key_tab_path': Option('str', parent=SASL, since=SASL_BASIC, api_name='SASLGSSAPIKeyTabPath'),
+        'sasl_gssapi_realm': Option('str', parent=SASL, since=SASL_BASIC, api_name='SASLGSSAPIRealm'),
         # Kapacitor lower-cases it before it checks it (services/kafka/sasl.go).
-        'sasl_oauth_service': Option('str', parent=SASL, api_name='SASLOAUTHService',
+        'sasl_oauth_service': Option('str', parent=SASL, since=SASL_OAUTH, api_name='SASLOAUTHService',
                                      choices=['', 'custom', 'auth0', 'azuread'], ignore_case=True),
-        'sasl_oauth_client_id': Option('str', parent=SASL, api_name='SASLOAUTHClientID'),
-        'sasl_oauth_client_secret': Option('str', secret=True, redacted=False, parent=SASL,
+        'sasl_oauth_client_id': Option('str', parent=SASL, since=SASL_OAUTH, api_name='SASLOAUTHClientID'),
+        'sasl_oauth_client_secret': Option('str', secret=True, redacted=False, parent=SASL, since=SASL_OAUTH,
                                            api_name='SASLOAUTHClientSecret'),
-        'sasl_oauth_token_url': Option('str', parent=SASL, api_name='SASLOAUTHTokenURL'),
-        'sasl_oauth_scopes': Option('list', parent=SASL, api_name='SASLOAUTHScopes'),
-        'sasl_oauth_parameters': Option('dict', secret=True, redacted=False, parent=SASL, api_name='SASLOAUTHParams'),
+        'sasl_oauth_token_url': Option('str', parent=SASL, since=SASL_OAUTH, api_name='SASLOAUTHTokenURL'),
+        'sasl_oauth_scopes': Option('list', parent=SASL, since=SASL_OAUTH, api_name='SASLOAUTHScopes'),
+        'sasl_oauth_parameters': Option('dict', secret=True, redacted=False, parent=SASL, since=SASL_OAUTH,
+                                        api_name='SASLOAUTHParams'),
         # Negative: the oauth2 token source would keep using tokens after they expired.
-        'sasl_oauth_token_expiry_margin': Option('duration', parent=SASL, api_name='SASLOAUTHExpiryMargin'),
-        'sasl_oauth_tenant_id': Option('str', parent=SASL, api_name='SASLOAUTHTenant'),
-        'sasl_access_token': Option('str', secret=True, redacted=False, parent=SASL,
+        'sasl_oauth_token_expiry_margin': Option('duration', parent=SASL, since=SASL_OAUTH,
+                                                 api_name='SASLOAUTHExpiryMargin'),
+        'sasl_oauth_tenant_id': Option('str', parent=SASL, since=SASL_OAUTH, api_name='SASLOAUTHTenant'),
+        'sasl_access_token': Option('str', secret=True, redacted=False, parent=SASL, since=SASL_BASIC,
                                     api_name='SASLAccessToken'),
     },
 )
@@ -391,7 +403,7 @@ SMTP = Section(
         'state_changes_only': Option('bool'),
         'from': Option('str'),
         'to': Option('list'),
-        'to_templates': Option('list'),
+        'to_templates': Option('list', since='1.6.3'),
         # Negative: Kapacitor's validation refuses it ("idle timeout must be positive").
         'idle_timeout': Option('duration'),
     },

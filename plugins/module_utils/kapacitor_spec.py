@@ -58,6 +58,79 @@ class SpecError(ValueError):
     """A value the user supplied is not acceptable; the message names the option."""
 
 
+# A version as Kapacitor reports it (X-Kapacitor-Version): "1.8.3", also "v1.8.3" or "1.6.0-rc1".
+_VERSION = re.compile(r'v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+~][-+~.\w]*)?')
+
+
+def parse_version(text):
+    """(major, minor, patch) of a Kapacitor version; None when ``text`` is empty or does not read
+    as one (a build without a version reports none; the collection then does not guess)."""
+    match = _VERSION.fullmatch((text or '').strip()) if isinstance(text, str) else None
+    if not match:
+        return None
+    return tuple(int(part or 0) for part in match.groups())
+
+
+def _since(text):
+    """A declaration's ``since``, checked once when the declarations load."""
+    if text is not None and parse_version(text) is None:
+        raise ValueError('since: %r is not a Kapacitor version such as 1.6.0' % (text,))
+    return text
+
+
+class Unsupported:
+    """What a Kapacitor of a known version lacks for one task: the section, or given options.
+
+    section: the section name; missing_section: Kapacitor has no such section; options:
+    [(option name, first version that has it)]; version: the server's version as it reports it
+    (None when it reports none: only a section missing from its answer is known then).
+    """
+
+    def __init__(self, section, version, missing_section=False, options=(), since=None):
+        self.section = section
+        self.version = version
+        self.missing_section = missing_section
+        self.options = list(options)
+        self.since = since  # the section's first version
+
+    def server(self):
+        return 'Kapacitor %s' % self.version if self.version else 'this Kapacitor'
+
+    def needs(self):
+        """'token needs Kapacitor 1.6.0 or later', the options grouped by version."""
+        by_version = {}
+        for name, since in self.options:
+            by_version.setdefault(since, []).append(name)
+        parts = []
+        for since in sorted(by_version, key=parse_version):
+            names = sorted(by_version[since])
+            parts.append('%s %s Kapacitor %s or later' % (
+                ', '.join(names), 'needs' if len(names) == 1 else 'need', since))
+        return ' and '.join(parts)
+
+    def _first(self):
+        return ' (it first appears in Kapacitor %s)' % self.since if self.since else ''
+
+    def short(self):
+        """What is missing, without the server: 'token needs Kapacitor 1.6.0 or later'."""
+        if self.missing_section:
+            return 'no %r section%s' % (self.section, self._first())
+        return self.needs()
+
+    def reason(self):
+        """The reason on its own: what the task's section or options need, and what the server is."""
+        if self.missing_section:
+            return '%s has no %r section%s' % (self.server(), self.section, self._first())
+        return '%s; this server is %s' % (self.needs(), self.server())
+
+    def message(self):
+        """The one-line error of a module: 'slack: token needs Kapacitor 1.6.0 or later; this
+        server is Kapacitor 1.5.9', or "Kapacitor 1.5.9 has no 'zenoss' section (...)"."""
+        if self.missing_section:
+            return self.reason()
+        return '%s: %s' % (self.section, self.reason())
+
+
 def _leading_int(s, pos):
     """Go's leadingInt: the digits at s[pos:] as an integer; None when past 1<<63."""
     x = 0
@@ -203,6 +276,8 @@ class Option:
     minimum, maximum, bound: for ``int`` options, a narrower range that Kapacitor or its use
         of the value needs, and why (``bound``, shown in the error).
     negative: for ``duration`` options, whether a negative duration is meaningful.
+    since: the first Kapacitor version that has the option (``None``: every version that has
+        the section). On an older server a task that gives it fails before anything is written.
     ignore_case: ``choices`` that Kapacitor lower-cases (Go's ``strings.ToLower``) before it
         checks them (Telegram's parse mode, Kafka's OAuth service). Ansible's own ``choices``
         check is case-sensitive, so the option checks them itself: any case is accepted, sent as
@@ -213,7 +288,7 @@ class Option:
 
     def __init__(self, kind='str', secret=False, redacted=None, api_name=None, choices=None,
                  aliases=None, parent=None, suboptions=None, dict_numbers=False, go_type='int',
-                 minimum=None, maximum=None, bound=None, negative=False, ignore_case=False):
+                 minimum=None, maximum=None, bound=None, negative=False, ignore_case=False, since=None):
         if kind not in self.KINDS:
             raise ValueError('unknown option kind %r' % kind)
         if go_type not in GO_INT_RANGES:
@@ -237,7 +312,12 @@ class Option:
         self.maximum = maximum
         self.bound = bound or 'Kapacitor needs'
         self.negative = negative
+        self.since = _since(since)
         self.name = None  # set by Section
+
+    def available_in(self, version):
+        """Whether Kapacitor ``version`` (a parse_version tuple) has the option."""
+        return self.since is None or version >= parse_version(self.since)
 
     def bind(self, name):
         self.name = name
@@ -470,7 +550,7 @@ class Section:
         Kapacitor takes from the configuration (of the default element, in list sections):
         Telegram's ``chat-id`` is the configured ``chat_id``. For the docs, which otherwise show
         the defaults of an unconfigured Kapacitor; tests/system checks the list both ways.
-    since: first Kapacitor version that has the section.
+    since: first Kapacitor version that has the section (its options can have a later one).
     can_add: whether new elements added through the API work; if not, ``add_refusal``
         explains why the module refuses to add one.
     warning: shown on every use (retired services).
@@ -505,7 +585,7 @@ class Section:
         self.extra_argument_spec = dict(extra_argument_spec or {})
         self.mutually_exclusive = list(mutually_exclusive or [])
         self.prepare = prepare
-        self.since = since
+        self.since = _since(since)
         self.by_api_name = dict((opt.api_name, opt) for opt in self.options.values() if not opt.parent)
         self.parents = set(opt.parent for opt in self.options.values() if opt.parent)
 
@@ -529,6 +609,30 @@ class Section:
 
     def secrets(self):
         return [opt for opt in self.options.values() if opt.secret]
+
+    def available_in(self, version):
+        """Whether Kapacitor ``version`` (a parse_version tuple) has the section."""
+        return self.since is None or version >= parse_version(self.since)
+
+    def options_missing_in(self, version):
+        """{option name: first version} of the options Kapacitor ``version`` (a tuple) lacks."""
+        return dict((name, opt.since) for name, opt in sorted(self.options.items())
+                    if not opt.available_in(version))
+
+    def unsupported(self, version, names=()):
+        """What Kapacitor ``version`` (as it reports it) lacks of this section and of the options
+        ``names``: an :class:`Unsupported`, or None when it has them all or its version is
+        unknown (then Kapacitor's own answer tells)."""
+        parsed = parse_version(version)
+        if parsed is None:
+            return None
+        if not self.available_in(parsed):
+            return Unsupported(self.name, version, missing_section=True, since=self.since)
+        missing = [(name, self.options[name].since) for name in sorted(names)
+                   if name in self.options and not self.options[name].available_in(parsed)]
+        if missing:
+            return Unsupported(self.name, version, options=missing, since=self.since)
+        return None
 
     def option_for_api_name(self, api_name):
         """The Ansible name of a Kapacitor option (nested ones by Go field name too)."""

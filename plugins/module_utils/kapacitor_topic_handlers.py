@@ -38,6 +38,8 @@ GENERIC_KINDS = ('aggregate', 'exec', 'log', 'post', 'publish', 'tcp')
 # Every kind Kapacitor v1.8.3 accepts: the generic ones and one per alert service.
 KINDS = tuple(sorted(set(GENERIC_KINDS) | set(
     section.handler_kind for section in SECTIONS.values() if section.handler_kind)))
+# The section whose service each service kind sends through: the kind exists where the section does.
+KIND_SECTIONS = dict((section.handler_kind, section) for section in SECTIONS.values() if section.handler_kind)
 
 # Kapacitor's own checks (services/alert/dao.go): ^[-\._\p{L}0-9]+$ for handler ids, ":" too for
 # topics. Go's "$" is the end of the text; Python's would accept a trailing newline, and Python's
@@ -611,10 +613,23 @@ class HandlerRun:
         error.changed = getattr(exc, 'maybe_applied', False) or getattr(exc, 'changed', False)
         return error
 
+    def check_supported(self):
+        """A service kind needs the Kapacitor version that has its service, judged by the version
+        Kapacitor reported (known after the first read); before any write, in check mode too.
+        Without a version, or for the options of a kind, Kapacitor's own refusal tells (it
+        refuses a kind or an option it does not know, storing nothing)."""
+        section = KIND_SECTIONS.get(self.kind)
+        missing = section.unsupported(self.client.version) if section is not None else None
+        if missing is not None:
+            raise KapacitorError('kind: %s needs Kapacitor %s or later; this server is %s' % (
+                self.kind, section.since, missing.server()), version=self.client.version)
+
     def run(self):
         current = self.read()
         if current is not None:
             self.secrets.extend(secret_values(current.get('kind'), current.get('options')))
+        if self.state == 'present':
+            self.check_supported()
         if self.state == 'absent':
             return self._absent(current)
         return self._present(current)

@@ -17,6 +17,8 @@ description:
     validated before anything is written; a bad value in one section fails the run with no
     section changed.
   - Check mode and diff mode work per endpoint; RV(endpoints) says what changed where.
+  - One set of variables can converge a fleet of mixed Kapacitor versions; O(unsupported) says
+    what happens to endpoints that a host's Kapacitor is too old for.
 author:
   - tick.kapacitor developers (@tick-kapacitor)
 extends_documentation_fragment:
@@ -52,6 +54,27 @@ options:
         configuration changed.
     type: bool
     default: false
+  unsupported:
+    description:
+      - What to do with endpoints that this host's Kapacitor cannot take, because its version
+        lacks their section (C(zenoss) before 1.6.0) or an option they give (the options whose
+        docs say "Needs Kapacitor X or later", such as Slack's
+        O(tick.kapacitor.kapacitor_alert_endpoints#module:endpoints.slack[].token) before
+        1.6.0). Judged after the first read, before anything is written.
+      - V(fail) fails the run before anything is written, in check mode too, naming every such
+        endpoint, what it needs and the server's version.
+      - V(skip) leaves each such endpoint out whole (it is neither written, tested nor pruned),
+        converges the others, lists it in
+        RV(tick.kapacitor.kapacitor_alert_endpoints#module:skipped_endpoints) and warns about it. One set
+        of variables then converges a fleet of mixed Kapacitor versions; on a host that has
+        everything, V(skip) and V(fail) do the same.
+      - The version is the one Kapacitor reports in its C(X-Kapacitor-Version) header. A server
+        that reports none is not judged by version (nothing is guessed). Only a single section
+        missing from its configuration then counts as unsupported, and Kapacitor itself refuses
+        an option it lacks when it is written.
+    type: str
+    choices: [fail, skip]
+    default: fail
   test_changed:
     description:
       - After converging, send Kapacitor's test alert through every endpoint that changed.
@@ -63,6 +86,9 @@ notes:
     when set and V(false) when unset.
   - Durations are Go duration strings (V(10s), V(1m30s)) and are validated before anything is
     sent.
+  - O(unsupported) defaults to V(fail) so that a host never ends up with fewer endpoints than its
+    variables list without the run failing; V(skip) is the choice for fleets of mixed versions.
+    The collection's C(docs/kapacitor-versions.md) lists what each Kapacitor version lacks.
 seealso:
   - module: tick.kapacitor.kapacitor_info
     description: Exports a Kapacitor's endpoints in the shape O(endpoints) and O(secrets) take.
@@ -96,6 +122,25 @@ EXAMPLES = r'''
         to: [oncall@example.com]
         idle_timeout: 1m
     test_changed: true
+
+- name: A fleet of mixed versions - endpoints a host's Kapacitor is too old for are left out
+  tick.kapacitor.kapacitor_alert_endpoints:
+    kapacitor_url: http://kapacitor.example.com:9092
+    endpoints:
+      slack:
+        - workspace: app
+          url: https://slack.com/api/chat.postMessage
+          token: "{{ vault_slack_app_token }}"  # Kapacitor 1.6.0 or later
+          channel: "#alerts"
+      zenoss:  # Kapacitor 1.6.0 or later
+        url: https://zenoss.example.com/zport/dmd/evconsole_router
+        collector: kapacitor
+    unsupported: skip
+  register: converged
+
+- name: Show what was left out, and why
+  ansible.builtin.debug:
+    var: converged.skipped_endpoints
 
 - name: Exactly these endpoints, nothing else configured through the API
   tick.kapacitor.kapacitor_alert_endpoints:
@@ -133,6 +178,15 @@ config:
       enabled: true
       token: true
       chat_id: "-1001234567"
+skipped_endpoints:
+  description:
+    - The endpoints left out with O(unsupported=skip) because this Kapacitor is too old for them,
+      keyed like RV(endpoints), each with the reason. Empty when nothing was left out.
+  returned: success
+  type: dict
+  sample:
+    slack/app: token needs Kapacitor 1.6.0 or later; this server is Kapacitor 1.5.9
+    zenoss: Kapacitor 1.5.9 has no 'zenoss' section (it first appears in Kapacitor 1.6.0)
 test_alerts:
   description: Kapacitor's answer to each test alert, when O(test_changed=true).
   returned: when O(test_changed=true) and not in check mode

@@ -8,7 +8,8 @@ module: kapacitor_info
 short_description: Read Kapacitor's alert endpoints and topic handlers
 version_added: 0.1.0
 description:
-  - Returns the Kapacitor version, the effective options of Kapacitor's alert sections
+  - Returns the Kapacitor version and what it supports of the sections and options this
+    collection manages (RV(supported)), the effective options of Kapacitor's alert sections
     (Slack, Telegram, SMTP, ...), and optionally the handlers of alert topics.
   - Also exports the alert sections in the shape M(tick.kapacitor.kapacitor_alert_endpoints)
     and the role C(tick.kapacitor.alert_endpoints) take back as they are (RV(endpoints)), and
@@ -110,6 +111,12 @@ EXAMPLES = r'''
     msg:
       - "Slack (default workspace) enabled: {{ kapacitor.sections.slack[''].enabled }}"
       - "Telegram chat: {{ kapacitor.sections.telegram.chat_id }}"
+
+- name: Say which alert sections and options this Kapacitor is too old for
+  ansible.builtin.debug:
+    msg:
+      - "Kapacitor {{ kapacitor.kapacitor_version }} lacks the sections {{ kapacitor.supported.missing_sections }}"
+      - "and the options {{ kapacitor.supported.missing_options }}"
 
 - name: Read the handlers of two topics, and no section
   tick.kapacitor.kapacitor_info:
@@ -247,6 +254,44 @@ secrets_required:
         url: null
     snmptrap:
       community: null
+supported:
+  description:
+    - What this Kapacitor's version supports of the alert sections and options this collection
+      manages, from the first Kapacitor version of each (the modules' "Needs Kapacitor X or later";
+      the collection's C(docs/kapacitor-versions.md)). Covers every section, whatever O(sections)
+      asks for.
+    - A module given a section or option this version lacks fails before anything is written;
+      M(tick.kapacitor.kapacitor_alert_endpoints) can skip such endpoints instead.
+  returned: when Kapacitor reports its version (C(X-Kapacitor-Version)); nothing is guessed otherwise
+  type: dict
+  contains:
+    sections:
+      description: The sections this version has, by name.
+      type: list
+      elements: str
+      returned: always
+    missing_sections:
+      description: The sections this version lacks, each with the first Kapacitor version that has it.
+      type: dict
+      returned: always
+    missing_options:
+      description:
+        - For each section this version has, the options it lacks, each with the first Kapacitor
+          version that has it. Sections that lack none are not listed.
+      type: dict
+      returned: always
+  sample:
+    sections: [alerta, bigpanda, discord, hipchat, httppost, kafka, mqtt, opsgenie, opsgenie2, pagerduty,
+               pagerduty2, pushover, sensu, servicenow, slack, smtp, snmptrap, talk, teams, telegram, victorops]
+    missing_sections:
+      zenoss: 1.6.0
+    missing_options:
+      bigpanda:
+        auto_attributes: 1.6.3
+      slack:
+        token: 1.6.0
+      smtp:
+        to_templates: 1.6.3
 missing_sections:
   description:
     - Requested sections Kapacitor did not report, because this version does not have them

@@ -95,6 +95,7 @@ options:
     description:
       - User name for SASL authentication (also the Kerberos user with
         O(sasl_mechanism=GSSAPI)). Setting it, or O(sasl_mechanism), turns SASL on.
+      - Needs Kapacitor 1.6.4 or later.
     type: str
   sasl_password:
     description:
@@ -102,6 +103,7 @@ options:
       - Secret; see O(update_secrets). Kapacitor returns Kafka's SASL secrets to its API, so
         unlike other secrets a changed value is detected and written even with
         O(update_secrets=on_create); it is still never shown.
+      - Needs Kapacitor 1.6.4 or later.
     type: str
   sasl_mechanism:
     description:
@@ -110,47 +112,56 @@ options:
         O(sasl_oauth_client_secret) with a token endpoint (O(sasl_oauth_token_url), or
         O(sasl_oauth_tenant_id) for V(azuread)). Kapacitor checks this when the cluster is
         enabled.
+      - Needs Kapacitor 1.6.4 or later.
     type: str
     choices: ['', PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, GSSAPI, OAUTHBEARER]
   sasl_version:
     description:
       - Version of the SASL handshake, V(0) or V(1) (anything else is rejected before anything is
         sent; Kapacitor would fail every connection). Unset, Kapacitor uses V(1).
+      - Needs Kapacitor 1.6.4 or later.
     type: int
   sasl_extensions:
     description:
       - SASL extensions sent with O(sasl_mechanism=OAUTHBEARER), as a dictionary of strings.
       - A secret as a whole (Kapacitor returns it in clear; extensions often carry credentials) -
         never shown, returned as V(true) when set, compared exactly.
+      - Needs Kapacitor 1.7.6 or later.
     type: dict
   sasl_gssapi_service_name:
     description:
       - Kerberos service name of the brokers, with O(sasl_mechanism=GSSAPI).
+      - Needs Kapacitor 1.6.4 or later.
     type: str
   sasl_gssapi_auth_type:
     description:
       - How Kapacitor authenticates to Kerberos with O(sasl_mechanism=GSSAPI). V(KRB5_USER_AUTH)
         uses O(sasl_username) and O(sasl_password), V(KRB5_KEYTAB_AUTH) the keytab of
         O(sasl_gssapi_key_tab_path).
+      - Needs Kapacitor 1.6.4 or later.
     type: str
     choices: ['', KRB5_USER_AUTH, KRB5_KEYTAB_AUTH]
   sasl_gssapi_disable_pafxfast:
     description:
       - Do not use Kerberos PA-FX-FAST pre-authentication (for KDCs such as Active Directory
         that do not support it).
+      - Needs Kapacitor 1.6.4 or later.
     type: bool
   sasl_gssapi_kerberos_config_path:
     description:
       - Path on the Kapacitor host of the Kerberos configuration file (C(krb5.conf)).
+      - Needs Kapacitor 1.6.4 or later.
     type: str
   sasl_gssapi_key_tab_path:
     description:
       - Path on the Kapacitor host of the Kerberos keytab file, with
         O(sasl_gssapi_auth_type=KRB5_KEYTAB_AUTH).
+      - Needs Kapacitor 1.6.4 or later.
     type: str
   sasl_gssapi_realm:
     description:
       - Kerberos realm.
+      - Needs Kapacitor 1.6.4 or later.
     type: str
   sasl_oauth_service:
     description:
@@ -161,10 +172,12 @@ options:
       - Kapacitor takes the value in any case (it lower-cases it), so this module does too and
         compares it ignoring case; V(AzureAD) on a server that has V(azuread) is no change. Any
         other value is refused before anything is sent.
+      - Needs Kapacitor 1.7.6 or later.
     type: str
   sasl_oauth_client_id:
     description:
       - OAuth 2 client id, with O(sasl_mechanism=OAUTHBEARER).
+      - Needs Kapacitor 1.7.6 or later.
     type: str
   sasl_oauth_client_secret:
     description:
@@ -172,14 +185,17 @@ options:
       - Secret; see O(update_secrets). Kapacitor returns Kafka's SASL secrets to its API, so
         unlike other secrets a changed value is detected and written even with
         O(update_secrets=on_create); it is still never shown.
+      - Needs Kapacitor 1.7.6 or later.
     type: str
   sasl_oauth_token_url:
     description:
       - URL of the OAuth 2 token endpoint (services V(custom) and V(auth0)).
+      - Needs Kapacitor 1.7.6 or later.
     type: str
   sasl_oauth_scopes:
     description:
       - OAuth 2 scopes to request.
+      - Needs Kapacitor 1.7.6 or later.
     type: list
     elements: str
   sasl_oauth_parameters:
@@ -187,16 +203,19 @@ options:
       - Additional parameters of the token request, as a dictionary of strings (for example
         C(audience) for V(auth0)).
       - A secret as a whole, like O(sasl_extensions) - never shown, returned as V(true) when set.
+      - Needs Kapacitor 1.7.6 or later.
     type: dict
   sasl_oauth_token_expiry_margin:
     description:
       - How long before its expiry a token is renewed, as a Go duration. Kapacitor's default
         is V(10s); V(0s) (what clusters added through the API start with) means 10 seconds as
         well. Negative durations are rejected.
+      - Needs Kapacitor 1.7.6 or later.
     type: str
   sasl_oauth_tenant_id:
     description:
       - Azure AD tenant id, with O(sasl_oauth_service=azuread).
+      - Needs Kapacitor 1.7.6 or later.
     type: str
   sasl_access_token:
     description:
@@ -206,6 +225,7 @@ options:
       - Secret; see O(update_secrets). Kapacitor returns Kafka's SASL secrets to its API, so
         unlike other secrets a changed value is detected and written even with
         O(update_secrets=on_create); it is still never shown.
+      - Needs Kapacitor 1.6.4 or later.
     type: str
 notes:
   - The test alert (O(test_alert=true)) goes through the cluster O(id), which must be enabled.

@@ -52,7 +52,7 @@ options:
   token:
     description:
       - OAuth bot token of a Slack app, used with O(url=https://slack.com/api/chat.postMessage).
-      - Secret; see O(update_secrets). Needs Kapacitor 1.6 or later.
+      - Secret; see O(update_secrets). Needs Kapacitor 1.6.0 or later.
     type: str
   channel:
     description:

@@ -55,6 +55,9 @@ options:
         V(pagerduty2), V(pushover), V(sensu), V(servicenow), V(slack), V(smtp), V(snmptrap), V(talk), V(teams),
         V(telegram), V(victorops) and V(zenoss) send through the Kapacitor service of the same name, which must
         be enabled (for example with M(tick.kapacitor.kapacitor_slack)).
+      - V(discord) and V(teams) need Kapacitor 1.5.6 or later, V(servicenow) needs Kapacitor 1.5.7 or later,
+        V(bigpanda) needs Kapacitor 1.5.8 or later and V(zenoss) needs Kapacitor 1.6.0 or later, like their
+        services. On an older Kapacitor the module fails naming the version, before anything is written.
       # END GENERATED service kinds
       - Any other value fails before anything is sent.
     type: str
@@ -67,6 +70,11 @@ options:
         name fails naming the kind's options, and so do a missing required option and a value of
         the wrong type. Kapacitor itself would refuse them (HTTP 500) only when the handler is
         written.
+      - Older Kapacitor versions read fewer options for a few kinds (1.5 has no C(attributes) for
+        V(alerta) and V(bigpanda), no C(host) for V(bigpanda), no C(to-field) for V(smtp), no
+        C(partitionAlgorithm) or C(disablePartitionById) for V(kafka)). Such a Kapacitor refuses
+        them itself when the handler is written, storing nothing, and the task fails with its
+        message.
       - Names are the collection's snake_case ones, as the endpoint modules spell them
         (V(icon_emoji), V(chat_id), V(partition_algorithm)), or Kapacitor's own (C(icon-emoji),
         C(chat-id), C(partitionAlgorithm)); they are sent under Kapacitor's. A handler written

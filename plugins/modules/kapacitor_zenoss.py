@@ -15,6 +15,7 @@ description:
   - Reads the section once, compares only the options you give, and writes only the
     difference. A second run with the same options reports no change.
   - Can send a test alert through Zenoss, like Chronograf's "Send Test Alert".
+  - Needs Kapacitor 1.6.0 or later.
 author:
   - tick.kapacitor developers (@tick-kapacitor)
 extends_documentation_fragment:
@@ -88,8 +89,8 @@ options:
       - With O(global), send only alerts whose level changed.
     type: bool
 notes:
-  - Needs Kapacitor 1.6 or later; older servers have no C(zenoss) section and the module fails
-    saying so.
+  - Kapacitor 1.5 has no C(zenoss) section; there the module fails saying so, before anything is
+    written.
   - The test alert (O(test_alert=true)) takes the router fields from the configuration; its
     message arrives as the event's C(summary). O(test_options) accepts C(level) (V(OK), V(INFO),
     V(WARNING), V(CRITICAL)), C(message), C(alert_id), C(summary), C(device), C(component),

@@ -26,7 +26,12 @@ it redacts, and every service test's options) and keeps Kapacitor's model of the
 * service tests (GET the options, POST answers success when the service's element is enabled,
   else "service is not enabled", unless ``test_answers`` says otherwise);
 * topic handlers (POST creates, 500 "already exists" for a second one, PUT replaces, 404 for an
-  unknown one, DELETE always 204).
+  unknown one, DELETE always 204);
+* older versions (``FakeKapacitor(version='1.5.9')``), from their source (tags v1.5.9, v1.6.5,
+  v1.7.5 and v1.7.6 against v1.8.3): the sections, options, Kafka SASL fields and service-test
+  options they lack are gone (see ``SECTIONS_SINCE`` and the tables after it), and before 1.6.0 an
+  error answer is only ``{"error": ...}``. ``reports_version=False`` is a build that sends no
+  ``X-Kapacitor-Version`` (the client never learns the version).
 
 Client side: ``get``, ``post``, ``request``, ``ping``, ``service_test`` (KapacitorClient's own),
 ``version`` (None until Kapacitor answered, as the real client) and ``base_url``. Failures are
@@ -68,6 +73,30 @@ REDACTED_OBJECTS = {('httppost', 'basic-auth')}
 # Durations inside Kafka's SASLAuth: shown as integer nanoseconds, settable only as strings.
 NESTED_DURATIONS = {'SASLOAUTHExpiryMargin'}
 HANDLER_ID = re.compile(r'^[-\w.]+$')
+
+# What older Kapacitor versions lack, read from their source (override tags of server/config.go and
+# services/<name>/config.go, testOptions of services/<name>/service.go, HttpError of
+# services/httpd/handler.go), written down here apart from the collection's declarations.
+SECTIONS_SINCE = {'discord': (1, 5, 6), 'teams': (1, 5, 6), 'servicenow': (1, 5, 7), 'bigpanda': (1, 5, 8),
+                  'zenoss': (1, 6, 0)}
+OPTIONS_SINCE = {('slack', 'token'): (1, 6, 0), ('bigpanda', 'auto-attributes'): (1, 6, 3),
+                 ('smtp', 'to-templates'): (1, 6, 3), ('kafka', 'SASLAuth'): (1, 6, 4)}
+SASL_FIELDS_SINCE = dict.fromkeys(
+    ('SASLExtensions', 'SASLOAUTHService', 'SASLOAUTHClientID', 'SASLOAUTHClientSecret', 'SASLOAUTHTokenURL',
+     'SASLOAUTHScopes', 'SASLOAUTHParams', 'SASLOAUTHExpiryMargin', 'SASLOAUTHTenant'), (1, 7, 6))
+TEST_OPTIONS_SINCE = {('alerta', 'attributes'): (1, 6, 3), ('bigpanda', 'host'): (1, 6, 3),
+                      ('bigpanda', 'primary_property'): (1, 6, 3), ('bigpanda', 'secondary_property'): (1, 6, 3)}
+# Before 1.6.3 ServiceNow's test took four options, with other defaults.
+OLD_SERVICENOW_TEST = {'alert_id': 'id', 'source': 'Kapacitor', 'level': 'CRITICAL', 'message': 'test servicenow alert'}
+# Kapacitor's error body before 1.6.0 has no "message", only "error".
+ERROR_MESSAGE_SINCE = (1, 6, 0)
+
+
+def version_tuple(text):
+    """(major, minor, patch) of a version such as '1.5.9'."""
+    match = re.match(r'^(\d+)\.(\d+)\.(\d+)$', text)
+    assert match, 'the fake models versions like 1.5.9, not %r' % (text,)
+    return tuple(int(part) for part in match.groups())
 
 
 def _load_recording():
@@ -131,6 +160,25 @@ def _go_kind(value):
     return 'ptr'
 
 
+def _age_element(section, options, age):
+    """Drop from one recorded element what Kapacitor ``age`` does not have."""
+    for (name, option), since in OPTIONS_SINCE.items():
+        if name == section and age < since:
+            options.pop(option, None)
+    if isinstance(options.get('SASLAuth'), dict):
+        for field, since in SASL_FIELDS_SINCE.items():
+            if age < since:
+                options['SASLAuth'].pop(field, None)
+
+
+def _aged_test(service, options, age):
+    """The service test's options as Kapacitor ``age`` takes them."""
+    if service == 'servicenow' and age < (1, 6, 3):
+        return dict(OLD_SERVICENOW_TEST)
+    return dict((key, value) for key, value in options.items()
+                if age >= TEST_OPTIONS_SINCE.get((service, key), (0, 0, 0)))
+
+
 class _Refused(Exception):
     """An HTTP error answer from the fake server."""
 
@@ -169,9 +217,10 @@ class FakeKapacitor:
 
     base_url = 'http://kapacitor.test:9092'
 
-    def __init__(self, *, version='1.8.3', without=(), handlers=None):
+    def __init__(self, *, version='1.8.3', without=(), handlers=None, reports_version=True):
         recording = _load_recording()
         self.server_version = version
+        self.reports_version = reports_version
         self.version = None
         self.requests = []
         self.test_answers = {}          # {service: {'success':..., 'message':...} or callable(options)}
@@ -179,15 +228,20 @@ class FakeKapacitor:
         self._file = {}                 # {section: [options]}: kapacitor.conf
         self._redacted = {}             # {section: [api names]}
         self._durations = {}            # {section: set of api names}
+        age = version_tuple(version)
+        self.error_has_message = age >= ERROR_MESSAGE_SINCE
+        without = set(without) | set(name for name, since in SECTIONS_SINCE.items() if age < since)
         for name, elements in recording['sections'].items():
+            for element in elements:
+                _age_element(name, element['options'], age)
             if name in without:
                 continue
             self._redacted[name] = list(elements[0]['redacted'] or [])
             self._durations[name] = set(key for key, value in elements[0]['options'].items()
                                         if _is_duration_text(value))
             self._file[name] = [self._unredact(name, element['options']) for element in elements]
-        self._service_tests = dict((name, options) for name, options in recording['service_tests'].items()
-                                   if name not in without)
+        self._service_tests = dict((name, _aged_test(name, options, age))
+                                   for name, options in recording['service_tests'].items() if name not in without)
         self._overrides = {}            # {(section, element): {'options': {...}, 'create': bool}}, in order
         self._handlers = {}             # {(topic, id): handler}
         for (topic, handler_id), spec in (handlers or {}).items():
@@ -233,7 +287,7 @@ class FakeKapacitor:
         if status is None:
             raise dropped(self, method, path)
         if status >= 400:
-            raise http_error(status, answer['message'])(self, method, path)
+            raise http_error(status, answer.get('message') or answer['error'])(self, method, path)
         problem = shape_problem(answer, expect)
         if problem:
             raise KapacitorError("%s %s%s: the answer is not Kapacitor's (expected %s, got %s)"
@@ -256,10 +310,12 @@ class FakeKapacitor:
             if answer is None:
                 status = 204
         except _Refused as refused:
-            status, answer = refused.status, {'error': refused.message, 'message': refused.message}
+            status, answer = refused.status, {'error': refused.message}
+            if self.error_has_message:
+                answer['message'] = refused.message
         except _Dropped:
             return None, None
-        if log:
+        if log and self.reports_version:
             self.version = self.server_version  # what the client learns from the answer's header
         return status, answer
 
@@ -627,6 +683,8 @@ class FakeKapacitor:
                                  if t == topic]}
         if handler_id is None and method == 'POST':
             spec = self._handler_spec(body)
+            if spec['kind'] in SECTIONS_SINCE and spec['kind'] not in self._service_tests:
+                raise _Refused(500, 'failed to create handler: unsupported action kind "%s"' % spec['kind'])
             if (topic, spec['id']) in self._handlers:
                 raise _Refused(500, 'failed to create handler: cannot register handler, handler with ID "%s" '
                                     'already exists' % spec['id'])
@@ -707,7 +765,8 @@ def serve_http(fake):
             data = json.dumps(answer).encode('utf-8') if answer is not None else b''
             self.send_response(status)
             self.send_header('Content-Type', 'application/json; charset=utf-8')
-            self.send_header('X-Kapacitor-Version', fake.server_version)
+            if fake.reports_version:
+                self.send_header('X-Kapacitor-Version', fake.server_version)
             self.send_header('Content-Length', str(len(data)))
             self.end_headers()
             self.wfile.write(data)
