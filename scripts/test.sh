@@ -15,7 +15,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 ENV=tests/tooling/ansible-test-env.sh
 PY=3.11
-STAGES="${TICK_STAGES:-generated changelog docs lint sanity units molecule integration system compat}"
+STAGES="${TICK_STAGES:-generated changelog docs lint sanity units molecule integration system versions compat}"
 LOGDIR="$REPO/tests/output/logs"
 mkdir -p "$LOGDIR"
 
@@ -125,6 +125,12 @@ for stage in $STAGES; do
       start_stack
       run_stage system count_pytest env TICK_COLLECTIONS_PATH="${COLLECTION%/ansible_collections/*}" \
         "$VENV/bin/python" -m pytest -p no:cacheprovider -v tests/system ;;
+    versions)
+      # Kapacitor 1.5.9, 1.6.5 and 1.7.6 beside the main 1.8.3 (built once and cached; each
+      # build prints its time), then tests/compat against all of them
+      start_stack
+      run_stage versions count_pytest bash -c "'$VENV/bin/python' tests/stack/stack.py start-versions '${TICK_COMPAT_VERSIONS:-1.5.9,1.6.5,1.7.6}' >/dev/null &&
+        TICK_COLLECTIONS_PATH='${COLLECTION%/ansible_collections/*}' '$VENV/bin/python' -m pytest -p no:cacheprovider -v tests/compat" ;;
     compat)
       newest_python="${TICK_NEWEST_PYTHON:-}"
       if [ -z "$newest_python" ]; then

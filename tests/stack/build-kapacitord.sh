@@ -14,7 +14,22 @@
 # (client/v1 -> influxdb/query -> flux), so neither builds with CGO_ENABLED=0: both go through
 # InfluxData's pkg-config wrapper. flux pins Rust 1.63 and denies warnings; with the machine's
 # newer rustc we build with the stable toolchain and drop flux's `deny(warnings)` attribute in
-# the wrapper's writable copy. libflux is compiled once and reused from Go's cache.
+# the wrapper's writable copy. libflux is compiled once per flux version and reused from Go's
+# cache (1.6.5 and 1.7.6 pin the same flux, v0.171.0; 1.8.3 pins v0.191.0).
+#
+# The older servers the compatibility tests run (KAPACITOR_VERSION=1.5.9, 1.6.5, 1.7.6; the
+# Go module proxy serves these, not 1.6.6 or 1.7.7), each in the build copy only:
+#   1.7.x  as 1.8.3.
+#   1.6.x  its golang.org/x/net uses a //go:linkname that Go 1.23+ refuses at link time
+#          ("invalid reference to syscall.recvmsg"): linked with -checklinkname=0.
+#   1.5.x  no flux: pure Go (CGO_ENABLED=0). Its 2017 github.com/ugorji/go/codec builds a
+#          base64 alphabet ending in "__" that Go now refuses at init ("encoding alphabet
+#          includes duplicate symbols"), so the binary panics at start; newer ugorji breaks
+#          k8s client-go's generated code. The pinned ugorji module is copied from the module
+#          proxy into the build copy, that alphabet's last character changed (it only names
+#          variables in generated code), given a one-line go.mod, and kapacitor's go.mod gets a
+#          `replace` to it. Kapacitor's CLI is only built for 1.8 (the tests use 1.8.3's).
+# Each build prints its time; a cached binary prints "cached" and 0 s.
 set -euo pipefail
 
 VERSION="${KAPACITOR_VERSION:-1.8.3}"
@@ -45,16 +60,22 @@ cached() {
 }
 
 if cached "$WANT"; then
-  log "cached: $(bin_of "$WANT")"
+  log "cached: $(bin_of "$WANT") (build time 0 s)"
   bin_of "$WANT"
   exit 0
 fi
+BUILD_START=$(date +%s)
 # kapacitord's build brings the CLI along (seconds, once libflux is built); the CLI alone (say
-# with $KAPACITORD pointing at a kapacitord of one's own) builds only the CLI.
+# with $KAPACITORD pointing at a kapacitord of one's own) builds only the CLI. Only 1.8's CLI
+# is used (the integration targets compare with it), so older kapacitord builds bring none.
 PROGRAMS=("$WANT")
-if [ "$WANT" = kapacitord ] && ! cached kapacitor; then
+if [ "$WANT" = kapacitord ] && [ "${VERSION%.*}" = 1.8 ] && ! cached kapacitor; then
   PROGRAMS+=(kapacitor)
 fi
+LDFLAGS="-X main.version=$VERSION -X main.branch=v$VERSION -X main.commit=unknown -X main.platform=OSS"
+case "$VERSION" in
+  1.6.*) LDFLAGS="-checklinkname=0 $LDFLAGS" ;;
+esac
 
 command -v go >/dev/null || { log "go is required"; exit 1; }
 if ! command -v pkg-config >/dev/null; then
@@ -77,6 +98,26 @@ cp -r "$SRC" "$WORK/kapacitor"
 chmod -R u+w "$WORK/kapacitor"
 cd "$WORK/kapacitor"
 
+case "$VERSION" in
+  1.5.*)
+    # Pure Go; the pinned 2017 ugorji codec patched in a copy of its own (see the top).
+    UGORJI_VER=$(awk '$1 == "github.com/ugorji/go" { print $2; exit }' go.mod)
+    [ -n "$UGORJI_VER" ] || { log "go.mod pins no github.com/ugorji/go"; exit 1; }
+    UGORJI_SRC=$(go mod download -json "github.com/ugorji/go@$UGORJI_VER" |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+    cp -r "$UGORJI_SRC" ugorji-go
+    chmod -R u+w ugorji-go
+    grep -q 'NewEncoding("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789__")' \
+      ugorji-go/codec/gen.go || { log "ugorji $UGORJI_VER: codec/gen.go's alphabet not found"; exit 1; }
+    sed -i 's/NewEncoding("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789__")/NewEncoding("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")/' \
+      ugorji-go/codec/gen.go
+    echo 'module github.com/ugorji/go' >ugorji-go/go.mod
+    printf '\nreplace github.com/ugorji/go => ./ugorji-go\n' >>go.mod
+    log "ugorji $UGORJI_VER copied to the build copy, its codec alphabet patched, go.mod replaced"
+    export CGO_ENABLED=0
+    ;;
+esac
+
 if go list -m github.com/influxdata/flux >/dev/null 2>&1; then
   go build -o "$WORK/bin/pkg-config" github.com/influxdata/pkg-config
   export PKG_CONFIG="$WORK/bin/pkg-config"
@@ -89,8 +130,13 @@ if go list -m github.com/influxdata/flux >/dev/null 2>&1; then
     cp -r "$FLUX_SRC" "$FLUX_DST"
     chmod -R u+w "$FLUX_DST"
   fi
-  sed -i '/deny(warnings, missing_docs)/d' \
-    "$FLUX_DST/libflux/flux-core/src/lib.rs" "$FLUX_DST/libflux/flux/src/lib.rs"
+  # Only when the attribute is still there: sed -i rewrites the file even when nothing matches,
+  # and a new modification time makes cargo compile libflux again (minutes) on every build.
+  for lib in "$FLUX_DST/libflux/flux-core/src/lib.rs" "$FLUX_DST/libflux/flux/src/lib.rs"; do
+    if grep -q 'deny(warnings, missing_docs)' "$lib"; then
+      sed -i '/deny(warnings, missing_docs)/d' "$lib"
+    fi
+  done
   rm -f "$FLUX_DST/rust-toolchain.toml"
   export RUSTUP_TOOLCHAIN="${RUSTUP_TOOLCHAIN:-stable}"
   # Newer rustc adds warn-by-default lints; cap them for every crate, host builds included.
@@ -105,13 +151,11 @@ WRAP
   export CGO_ENABLED=1
 fi
 
-log "building ${PROGRAMS[*]} $VERSION (the first build on a machine compiles libflux: several minutes)"
+log "building ${PROGRAMS[*]} $VERSION${FLUX_VER:+ (the first build with flux $FLUX_VER compiles its libflux: several minutes)}"
 for program in "${PROGRAMS[@]}"; do
   start=$(date +%s)
   log "building $program"
-  go build \
-    -ldflags "-X main.version=$VERSION -X main.branch=v$VERSION -X main.commit=unknown -X main.platform=OSS" \
-    -o "$WORK/bin/$program" "./cmd/$program"
+  go build -ldflags "$LDFLAGS" -o "$WORK/bin/$program" "./cmd/$program"
   "$WORK/bin/$program" version >&2
   bin="$(bin_of "$program")"
   # A name of its own per run: two stacks may build at the same time.
@@ -119,4 +163,5 @@ for program in "${PROGRAMS[@]}"; do
   mv "$bin.tmp.$$" "$bin"
   log "built $program in $(($(date +%s) - start)) s: $bin"
 done
+log "Kapacitor $VERSION (${PROGRAMS[*]}): build time $(($(date +%s) - BUILD_START)) s (download included)"
 bin_of "$WANT"

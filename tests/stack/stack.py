@@ -4,12 +4,17 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Start and stop the real services the tests and the demo talk to, on 127.0.0.1.
 
-  stack.py up                  build (or reuse) kapacitord and Kapacitor's CLI, start kapacitord
-                               and the HTTP receiver
+  stack.py up [--versions 1.5.9,1.6.5,1.7.6]
+                               build (or reuse) kapacitord and Kapacitor's CLI, start kapacitord
+                               and the HTTP receiver; --versions: also older kapacitord versions,
+                               side by side (see below)
+  stack.py start-versions 1.5.9,1.6.5,1.7.6
+                               start (or restart) those versions next to a running stack
   stack.py down                stop everything this stack started
   stack.py status              print the stack's state (JSON)
   stack.py integration-vars    print the variables integration targets use (YAML)
   stack.py start-kapacitord --name N --port P [--conf-extra FILE]
+  stack.py start-kapacitord --version V [--name N] [--port P]
   stack.py stop-kapacitord --name N
   stack.py start-sshd [--port P]     an sshd on 127.0.0.1 for tests of non-local connections
   stack.py stop-sshd
@@ -18,6 +23,15 @@ Each kapacitord gets a throwaway data dir and config under the state dir (defaul
 ``<repo>/.stack``): InfluxDB connection, usage reporting and flux tasks off, config overrides
 on. The state (URLs, pids) is written to ``<state dir>/stack.json``. Standard library only, and
 PyYAML (ansible-core's) for the samples integration-vars prints.
+
+Older versions (the compatibility tests): ``--versions``/``start-versions``/``--version`` start
+kapacitord ``V`` (built by build-kapacitord.sh with KAPACITOR_VERSION=V and cached, or
+$KAPACITORD_1_5_9 for 1.5.9, ...) as the instance named ``V`` on port 19510 + its minor version
+(1.5.9 on 19515, 1.6.5 on 19516, 1.7.6 on 19517; plus the stack's port offset), with the main
+instance's configuration minus what that version lacks ([fluxtask] before 1.6), the same httppost
+endpoints (``example``, ``alerts``) and receivers. Each must answer X-Kapacitor-Version = V.
+``integration-vars`` gives ``kapacitor_urls``: {version: URL} of every instance started with a
+version, and the main one under the version it reports.
 """
 
 import argparse
@@ -110,6 +124,18 @@ AllowUsers root
 Subsystem sftp internal-sftp
 """
 
+# Every table and key of KAPACITORD_CONF exists in kapacitord 1.5.9 to 1.8.3 (server/config.go
+# and each services/*/config.go at those tags: [http] bind-address, log-enabled, auth-enabled,
+# https-enabled; [config-override] enabled; [logging] file, level; [storage] boltdb; [replay]
+# dir; [task] dir; [load], [reporting], [stats] enabled; [[influxdb]] enabled, name, urls;
+# [[httppost]] endpoint, url) except [fluxtask], which 1.6.0 added. kapacitord ignores tables
+# it does not know (toml.DecodeFile without an undecoded-key check), so a wrong table would go
+# unnoticed: the versions' configurations leave out what they lack.
+TABLE_SINCE = {'fluxtask': (1, 6, 0)}
+
+# Older kapacitord versions side by side: port VERSION_PORT_BASE + minor version (+ offset).
+VERSION_PORT_BASE = 19510
+
 PORTS = {
     'kapacitor': 19092,
     'receiver': 19300,
@@ -127,6 +153,46 @@ def log(message):
     sys.stderr.flush()
 
 
+def version_tuple(version):
+    """(1, 5, 9) from '1.5.9'; SystemExit naming it when it is not a release version."""
+    try:
+        parts = tuple(int(part) for part in version.split('.'))
+    except (AttributeError, ValueError):
+        parts = ()
+    if len(parts) != 3:
+        raise SystemExit('%r is not a Kapacitor release version (like 1.5.9)' % (version,))
+    return parts
+
+
+def kapacitord_conf(version=None):
+    """KAPACITORD_CONF for that kapacitord version (None: the newest), without the tables it
+    does not have."""
+    text = KAPACITORD_CONF
+    if version is None:
+        return text
+    for table, since in TABLE_SINCE.items():
+        if version_tuple(version) < since:
+            head = '[%s]\n' % table
+            start = text.index(head)
+            end = text.index('\n[', start + len(head)) + 1
+            text = text[:start] + text[end:]
+    return text
+
+
+def version_port(version, offset=0):
+    return VERSION_PORT_BASE + version_tuple(version)[1] + offset
+
+
+def server_version(url):
+    """The X-Kapacitor-Version header of GET /kapacitor/v1/ping (None without one)."""
+    context = ssl._create_unverified_context()  # the stack's own throwaway certificates
+    try:
+        with urllib.request.urlopen(url + '/kapacitor/v1/ping', timeout=5, context=context) as response:
+            return response.headers.get('X-Kapacitor-Version')
+    except urllib.error.HTTPError as exc:
+        return exc.headers.get('X-Kapacitor-Version')
+
+
 class Stack:
     def __init__(self, state_dir):
         self.dir = os.path.abspath(state_dir)
@@ -142,17 +208,22 @@ class Stack:
         self.state['kapacitor_url'] = main['url'] if main else None
         receiver = self.state.get('receiver')
         self.state['receiver_url'] = receiver['url'] if receiver else None
+        self.state['kapacitor_urls'] = self.kapacitor_urls()
         tmp = self.state_file + '.tmp'
         with open(tmp, 'w') as handle:
             json.dump(self.state, handle, indent=2, sort_keys=True)
         os.replace(tmp, self.state_file)
 
     # -- kapacitord ---------------------------------------------------------------------
-    def kapacitord_binary(self):
-        binary = os.environ.get('KAPACITORD')
+    def kapacitord_binary(self, version=None):
+        """$KAPACITORD (a version's: $KAPACITORD_1_5_9), or built and cached by
+        build-kapacitord.sh (KAPACITOR_VERSION=version, when given)."""
+        variable = 'KAPACITORD' + ('_' + version.replace('.', '_') if version else '')
+        binary = os.environ.get(variable)
         if binary:
             return binary
-        out = subprocess.run([os.path.join(HERE, 'build-kapacitord.sh')], check=True,
+        env = dict(os.environ, KAPACITOR_VERSION=version) if version else None
+        out = subprocess.run([os.path.join(HERE, 'build-kapacitord.sh')], check=True, env=env,
                              stdout=subprocess.PIPE, universal_newlines=True).stdout
         return out.strip().splitlines()[-1]
 
@@ -168,10 +239,20 @@ class Stack:
         self.save()
         return binary
 
-    def start_kapacitord(self, name, port, conf_extra=None, fresh=True, binary=None, http=None):
+    def start_kapacitord(self, name, port, conf_extra=None, fresh=True, binary=None, http=None, version=None):
         """Start (or restart) a kapacitord; ``http`` overrides keys of its [http] table
-        (raw TOML values, e.g. {'auth-enabled': 'true'}), ``conf_extra`` appends tables."""
+        (raw TOML values, e.g. {'auth-enabled': 'true'}), ``conf_extra`` appends tables.
+        ``version``: that kapacitord version (binary and configuration), which it must report."""
+        if version is not None:
+            version_tuple(version)
+            if binary is None:
+                started = time.time()
+                binary = self.kapacitord_binary(version)
+                log('kapacitord %s binary ready in %.1f s: %s' % (version, time.time() - started, binary))
         self.stop_kapacitord(name, quiet=True)
+        if port_in_use(port):
+            # (its ping would answer for the new one, which cannot listen there)
+            raise SystemExit('kapacitord %s: port %d is in use (another instance of this or another stack?)' % (name, port))
         base = os.path.join(self.dir, 'kapacitord-%s' % name)
         data = os.path.join(base, 'data')
         if fresh and os.path.isdir(data):
@@ -182,7 +263,7 @@ class Stack:
         http_keys = {'bind-address': '"127.0.0.1:%d"' % port, 'log-enabled': 'false',
                      'auth-enabled': 'false', 'https-enabled': 'false'}
         http_keys.update(http or {})
-        text = KAPACITORD_CONF.format(
+        text = kapacitord_conf(version).format(
             data=data, port=port, receiver_url=receiver['url'],
             http='\n'.join('  %s = %s' % item for item in sorted(http_keys.items())))
         if conf_extra:
@@ -202,8 +283,45 @@ class Stack:
         self.save()
         started = time.time()
         wait_http(url + '/kapacitor/v1/ping', proc, logfile.name, expect=(204, 401))
-        log('kapacitord %s ready at %s in %.1f s (pid %d)' % (name, url, time.time() - started, proc.pid))
+        reported = server_version(url)
+        if version is not None and reported != version:
+            self.stop_kapacitord(name, quiet=True)
+            raise SystemExit('kapacitord %s (%s) reports X-Kapacitor-Version %r, not %s' % (name, binary, reported, version))
+        self.state['kapacitord'][name]['version'] = version or reported
+        self.save()
+        log('kapacitord %s ready at %s in %.1f s (pid %d, version %s)' % (
+            name, url, time.time() - started, proc.pid, reported))
         return url
+
+    def start_versions(self, versions, offset=None):
+        """Start kapacitord of each version (instance named after it, on its version port):
+        every binary is built or found first, then each server started; returns {version: url}."""
+        offset = self.state.get('port_offset', 0) if offset is None else offset
+        versions = [v for v in versions if v]
+        for version in versions:
+            version_tuple(version)
+        binaries = {}
+        for version in versions:
+            started = time.time()
+            binaries[version] = self.kapacitord_binary(version)
+            log('kapacitord %s: binary in %.1f s (built or cached): %s' % (version, time.time() - started, binaries[version]))
+        urls = {}
+        for version in versions:
+            urls[version] = self.start_kapacitord(version, version_port(version, offset),
+                                                  binary=binaries[version], version=version)
+        return urls
+
+    def kapacitor_urls(self):
+        """{version: URL}: every instance started with a version, and the main one under the
+        version it reports (unless an instance of that version was started for it)."""
+        urls = {}
+        main = self.state['kapacitord'].get('main')
+        if main and main.get('version'):
+            urls[main['version']] = main['url']
+        for name, info in self.state['kapacitord'].items():
+            if name == info.get('version'):
+                urls[name] = info['url']
+        return urls
 
     def stop_kapacitord(self, name, quiet=False):
         info = self.state['kapacitord'].pop(name, None)
@@ -322,6 +440,8 @@ class Stack:
         receiver = self.state['receiver']
         found = {
             'kapacitor_url': self.state['kapacitord']['main']['url'],
+            # {version: URL} of the main kapacitord and the older versions started beside it
+            'kapacitor_urls': self.kapacitor_urls(),
             # Kapacitor's own CLI, built by `up` (a stack started before it was: built now).
             'kapacitor_cli': self.state.get('kapacitor_cli') or self.kapacitor_cli(),
             'receiver_url': receiver['url'],
@@ -391,6 +511,14 @@ def wait_http(url, proc, logname, expect, timeout=90):
     raise SystemExit('%s did not answer within %d s; see %s' % (url, timeout, logname))
 
 
+def port_in_use(port, host='127.0.0.1'):
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
 def wait_tcp(host, port, proc, logname, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -452,12 +580,17 @@ def main(argv=None):
                     help='added to every default port, to run several stacks side by side')
     up.add_argument('--without', default='', metavar='kafka,mqtt,cli',
                     help='peers not to start, or cli: not to build Kapacitor\'s CLI (the demo needs none)')
+    up.add_argument('--versions', default=os.environ.get('TICK_KAPACITOR_VERSIONS', ''), metavar='1.5.9,1.6.5,1.7.6',
+                    help='older kapacitord versions to start beside the main one, each on its own port')
+    versions = sub.add_parser('start-versions', help='start older kapacitord versions beside a running stack')
+    versions.add_argument('versions', metavar='1.5.9,1.6.5,1.7.6')
     sub.add_parser('down')
     sub.add_parser('status')
     sub.add_parser('integration-vars')
     start = sub.add_parser('start-kapacitord')
-    start.add_argument('--name', required=True)
-    start.add_argument('--port', type=int, required=True)
+    start.add_argument('--name', help='required without --version, whose default name is the version')
+    start.add_argument('--port', type=int, help='required without --version (default: its version port)')
+    start.add_argument('--version', help='that kapacitord version (built or cached), with a configuration it accepts')
     start.add_argument('--conf-extra')
     start.add_argument('--keep-data', action='store_true', help='restart on the existing data dir')
     start.add_argument('--http', action='append', default=[], metavar='KEY=TOML_VALUE',
@@ -473,6 +606,7 @@ def main(argv=None):
     if args.command == 'up':
         ports = dict((key, value + args.port_offset) for key, value in PORTS.items())
         stack.down()
+        stack.state['port_offset'] = args.port_offset
         stack.start_receiver(ports['receiver'], ports['receiver_tcp'], ports['receiver_udp'],
                              ports['receiver_smtp'])
         without = set(filter(None, args.without.split(',')))
@@ -483,11 +617,19 @@ def main(argv=None):
         stack.start_kapacitord('main', ports['kapacitor'])
         if 'cli' not in without:
             stack.kapacitor_cli()
+        stack.start_versions(args.versions.split(','))
+    elif args.command == 'start-versions':
+        stack.start_versions(args.versions.split(','))
     elif args.command == 'down':
         stack.down()
     elif args.command == 'start-kapacitord':
         http = dict(item.split('=', 1) for item in args.http)
-        stack.start_kapacitord(args.name, args.port, args.conf_extra, fresh=not args.keep_data, http=http)
+        if not args.version and (not args.name or not args.port):
+            parser.error('start-kapacitord needs --name and --port, or --version')
+        name = args.name or args.version
+        port = args.port or version_port(args.version, stack.state.get('port_offset', 0))
+        stack.start_kapacitord(name, port, args.conf_extra, fresh=not args.keep_data, http=http,
+                               version=args.version)
     elif args.command == 'stop-kapacitord':
         stack.stop_kapacitord(args.name)
     elif args.command == 'start-sshd':
