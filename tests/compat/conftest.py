@@ -37,6 +37,7 @@ sys.path.insert(0, os.path.join(REPO, 'tests', 'stack'))
 
 import stack as stack_module  # noqa: E402  (tests/stack/stack.py)
 from collection import collections_root  # noqa: E402  (tests/stack/collection.py)
+from observe import by_section, raw_config  # noqa: E402,F401  pylint: disable=unused-import
 
 STATE_DIR = os.environ.get('TICK_STACK_DIR', os.path.join(REPO, '.stack'))
 OLDER = [v for v in os.environ.get('TICK_COMPAT_VERSIONS', '1.5.9,1.6.5,1.7.6').split(',') if v]
@@ -92,26 +93,6 @@ def http_json(url, method='GET', body=None, timeout=15):
     with urllib.request.urlopen(request, timeout=timeout) as response:
         raw = response.read()
         return json.loads(raw) if raw else None
-
-
-def raw_config(url):
-    """(status, bytes) of GET /kapacitor/v1/config: byte-identical before and after a run means
-    that run wrote nothing."""
-    try:
-        with urllib.request.urlopen(url + '/kapacitor/v1/config', timeout=15) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-def by_section(recorded):
-    """{section: [(method, kind)]} of recorded requests, kind being config or service-tests."""
-    found = collections.defaultdict(list)
-    for request in recorded:
-        parts = request['path'].split('?')[0].split('/')
-        if len(parts) > 4 and parts[3] in ('config', 'service-tests'):
-            found[parts[4]].append((request['method'], parts[3]))
-    return found
 
 
 def methods(recorded):

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import urllib.error
 import urllib.request
 
 import pytest
@@ -25,6 +24,7 @@ sys.path.insert(0, os.path.join(REPO, 'tests', 'stack'))
 
 import stack as stack_module  # noqa: E402  (tests/stack/stack.py)
 from collection import collections_root  # noqa: E402  (tests/stack/collection.py)
+from observe import raw_config  # noqa: E402,F401  pylint: disable=unused-import
 
 STATE_DIR = os.environ.get('TICK_STACK_DIR', os.path.join(REPO, '.stack'))
 
@@ -84,13 +84,3 @@ def http_json(url, method='GET', body=None, headers=None, context=None):
     with urllib.request.urlopen(request, timeout=10, context=context) as response:
         raw = response.read()
         return json.loads(raw) if raw else None
-
-
-def raw_config(url):
-    """(status, bytes) of GET /kapacitor/v1/config: a bad stored value makes it answer 500, and
-    "nothing was written" means byte-identical before and after."""
-    try:
-        with urllib.request.urlopen(url + '/kapacitor/v1/config', timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()

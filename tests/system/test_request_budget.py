@@ -17,6 +17,7 @@ import time
 import pytest
 
 from collection import SECTIONS, samples
+from observe import by_section
 from conftest import REPO, http_json
 
 SAMPLES = samples()
@@ -47,16 +48,6 @@ def module_task(section, url, value, **extra):
     params[SAMPLES[section.name]['change']['option']] = value
     return {'name': section.name, 'tick.kapacitor.kapacitor_%s' % section.name: params,
             'ignore_errors': True, 'register': 'r_%s' % section.name}
-
-
-def by_section(recorded):
-    """{section: [(method, kind)]}, kind being config or service-tests."""
-    found = collections.defaultdict(list)
-    for request in recorded:
-        parts = request['path'].split('?')[0].split('/')
-        if len(parts) > 4 and parts[3] in ('config', 'service-tests'):
-            found[parts[4]].append((request['method'], parts[3]))
-    return found
 
 
 @pytest.fixture(scope='module')
