@@ -24,12 +24,11 @@ from urllib.parse import quote
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
-    API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskSpec
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import API_PREFIX, KapacitorError
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_resources import Resource, resource_task
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
-    SECRET_SET, SECRET_UNSET, SECRET_UPDATED, is_set, mask_url, public_options, scrub, secret_values, walk)
+    SECRET_SET, SECRET_UNSET, SECRET_UPDATED, is_set, mask_url, public_options, secret_values, walk)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
     SpecError, parse_duration)
 
@@ -559,24 +558,23 @@ def list_handlers(client, topic):
 
 # -- the run -------------------------------------------------------------------------------
 
-# What Kapacitor answers for one handler (GET, and the POST and PUT that write it).
-HANDLER_SHAPE = {'id': str, 'kind': str, 'options': (dict, type(None))}
+class Handler(Resource):
+    """One handler of one topic (the lifecycle is kapacitor_resources.ResourceRun's)."""
 
+    noun = 'handler'
+    # What Kapacitor answers for one handler (GET, and the POST and PUT that write it).
+    shape = {'id': str, 'kind': str, 'options': (dict, type(None))}
+    # Kapacitor replaces a handler whole (PUT); it has no PATCH for handlers.
+    update_method = 'PUT'
 
-class HandlerRun:
-    """Converges one handler of one topic."""
-
-    def __init__(self, client, params, check_mode=False):
-        self.client = client
-        self.check_mode = check_mode
+    def __init__(self, client, params):
+        super(Handler, self).__init__(client, params)
         self.topic = params.get('topic')
         self.id = params.get('id')
-        self.state = params.get('state') or 'present'
         validate_ids(self.topic, self.id)
         self.kind = params.get('kind')
         self.match = params.get('match') or ''
         self.given_options = params.get('options') or {}
-        self.secrets = []
         if self.kind is not None and self.kind not in KINDS:
             translate_options(self.kind, {})  # the error naming the kinds there are
         if self.kind is not None:
@@ -591,27 +589,33 @@ class HandlerRun:
     def describe(self):
         return 'handler %r of topic %r' % (self.id, self.topic)
 
+    def path(self):
+        return handler_path(self.topic, self.id)
+
+    def collection_path(self):
+        return handlers_path(self.topic)
+
+    def missing(self, exc):
+        return exc.status == 404 and (exc.kapacitor_message or '').startswith('unknown handler')
+
+    def remember(self, current):
+        if current is not None:
+            self.secrets.extend(secret_values(current.get('kind'), current.get('options')))
+
     def desired(self):
         return {'id': self.id, 'kind': self.kind, 'options': self.options, 'match': self.match}
 
-    def read(self):
-        try:
-            return self.client.get(handler_path(self.topic, self.id), expect=HANDLER_SHAPE)
-        except KapacitorError as exc:
-            if exc.status == 404 and (exc.kapacitor_message or '').startswith('unknown handler'):
-                return None
-            raise self._error(exc, 'reading')
+    def comparable(self, obj):
+        return comparable(obj)
 
-    def _error(self, exc, doing):
-        detail = one_line(exc.kapacitor_message) if exc.kapacitor_message else exc.message
-        if exc.status is None:
-            text = exc.message
-        else:
-            text = '%s: Kapacitor failed %s it (HTTP %s): %s' % (self.describe(), doing, exc.status, detail)
-        error = KapacitorError(scrub(text, self.secrets), status=exc.status,
-                               kapacitor_message=exc.kapacitor_message, version=exc.version)
-        error.changed = getattr(exc, 'maybe_applied', False) or getattr(exc, 'changed', False)
-        return error
+    def public(self, obj):
+        return public_handler(self.topic, obj) if obj is not None else {}
+
+    def diff_view(self, obj, before=None):
+        return diff_handler(obj, before)
+
+    def error_detail(self, exc):
+        return one_line(exc.kapacitor_message) if exc.kapacitor_message else exc.message
 
     def check_supported(self):
         """A service kind needs the Kapacitor version that has its service, judged by the version
@@ -624,120 +628,10 @@ class HandlerRun:
             raise KapacitorError('kind: %s needs Kapacitor %s or later; this server is %s' % (
                 self.kind, section.since, missing.server()), version=self.client.version)
 
-    def run(self):
-        current = self.read()
-        if current is not None:
-            self.secrets.extend(secret_values(current.get('kind'), current.get('options')))
-        if self.state == 'present':
-            self.check_supported()
-        if self.state == 'absent':
-            return self._absent(current)
-        return self._present(current)
 
-    def _present(self, current):
-        wanted = self.desired()
-        changed = current is None or comparable(current) != comparable(wanted)
-        after = wanted
-        if changed and not self.check_mode:
-            if current is None:
-                current = self._create(wanted)
-            else:
-                self._replace(wanted, current)
-            # Changed even when a concurrent run created exactly this handler: it did not exist
-            # when this run started.
-            after = self._verify(self.read())
-        elif not changed:
-            after = current
-        return {
-            'changed': changed,
-            'handler': public_handler(self.topic, after),
-            'diff': {'before': diff_handler(current),
-                     'after': diff_handler(after, current)},
-        }
-
-    def _holds(self, handler):
-        return handler is not None and comparable(handler) == comparable(self.desired())
-
-    def _verify(self, after):
-        """The handler read back after a write holds what was asked, or is replaced once more
-        (another run or admin may have replaced it meanwhile); returns it."""
-        if self._holds(after):
-            return after
-        self._replace(self.desired(), after)
-        after = self.read()
-        if not self._holds(after):
-            raise KapacitorError('%s: the write did not stick: Kapacitor acknowledged it, but reading it back '
-                                 'twice showed another handler (another run or admin writing it at the same '
-                                 'time?); run again' % self.describe())
-        return after
-
-    def _lost_answer(self, exc, doing, before=None):
-        """A write whose answer was lost, or that Kapacitor refused with a 500 (its refusals of a
-        handler, such as an unknown Kafka cluster, are 500s), may have landed: look before
-        failing. ``before`` is the handler the write was to replace (None for a create): when it
-        is still there unchanged, the failure changed nothing."""
-        if not getattr(exc, 'maybe_applied', False):
-            raise self._error(exc, doing)
-        try:
-            now = self.read()
-        except KapacitorError:
-            raise self._error(exc, doing)
-        if not self._holds(now):
-            error = self._error(exc, doing)
-            if (now is None and before is None) or (
-                    now is not None and before is not None and comparable(now) == comparable(before)):
-                error.changed = False
-            raise error
-
-    def _create(self, wanted):
-        """POST the handler; returns None, or the handler that someone created meanwhile."""
-        try:
-            self.client.post(handlers_path(self.topic), wanted, expect=HANDLER_SHAPE)
-            return None
-        except KapacitorError as exc:
-            if 'already exists' not in (exc.kapacitor_message or ''):
-                self._lost_answer(exc, 'creating')
-                return None
-            # Created between our read and our POST (a concurrent run): replace it instead.
-            current = self.read()
-            if current is None:
-                raise self._error(exc, 'creating')
-        self.secrets.extend(secret_values(current.get('kind'), current.get('options')))
-        if comparable(current) != comparable(wanted):
-            self._replace(wanted, current)
-        return current
-
-    def _replace(self, wanted, before):
-        try:
-            self.client.request('PUT', handler_path(self.topic, self.id), wanted, expect=HANDLER_SHAPE)
-        except KapacitorError as exc:
-            self._lost_answer(exc, 'updating', before)
-
-    def _absent(self, current):
-        result = {'changed': current is not None, 'handler': {},
-                  'diff': {'before': diff_handler(current), 'after': {}}}
-        if current is not None and not self.check_mode:
-            try:
-                self.client.request('DELETE', handler_path(self.topic, self.id))
-            except KapacitorError as exc:
-                if not getattr(exc, 'maybe_applied', False) or self.read() is not None:
-                    raise self._error(exc, 'deleting')
-        return result
-
-
-def run_handler(ctx):
-    run = HandlerRun(KapacitorClient.from_params(ctx.params), ctx.params, check_mode=ctx.check_mode)
-    try:
-        result = run.run()
-    finally:
-        ctx.hide(run.secrets)
-    result['kapacitor_version'] = run.client.version
-    return result
-
-
-HANDLER_TASK = TaskSpec(
-    dict(CONNECTION_ARGUMENT_SPEC,
-         # kind is checked by the run, not by Ansible (no choices, no required_if): Ansible's own
+HANDLER_TASK = resource_task(
+    Handler,
+    dict(# kind is checked by the run, not by Ansible (no choices, no required_if): Ansible's own
          # argument errors would come before the options' secrets are known.
          topic=dict(type='str', required=True),
          id=dict(type='str', required=True),
@@ -745,6 +639,5 @@ HANDLER_TASK = TaskSpec(
          options=dict(type='dict'),
          match=dict(type='str'),
          state=dict(type='str', default='present', choices=['present', 'absent'])),
-    run_handler,
     # Handler options are free-form: Ansible's no_log cannot know which values are secret.
     secrets_of=lambda params: secret_values(params.get('kind'), params.get('options')))

@@ -11,8 +11,9 @@ import pytest
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import KapacitorError
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_resources import ResourceRun
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
-    GENERIC_KINDS, HANDLER_OPTIONS, KINDS, HandlerRun, canonical, diff_options, one_line, parse_mode,
+    GENERIC_KINDS, HANDLER_OPTIONS, KINDS, Handler, canonical, diff_options, one_line, parse_mode,
     translate_options, validate_ids)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
     is_secret_key, public_options, secret_values)
@@ -426,7 +427,7 @@ def run(fake, check_mode=False, **params):
     params.setdefault('topic', 'ops')
     params.setdefault('id', 'h1')
     params.setdefault('state', 'present')
-    return HandlerRun(fake, params, check_mode=check_mode).run()
+    return ResourceRun(Handler(fake, params), check_mode=check_mode).run()
 
 
 POST_PARAMS = dict(kind='post', options={'url': 'http://peer/alerts', 'timeout': '10s',
@@ -560,12 +561,12 @@ def test_secrets_of_the_stored_handler_are_scrubbed_too():
     stored = {'id': 'h1', 'kind': 'teams', 'match': '', 'options': {'channel-url': 'https://CANARY-old'}}
     fake = FakeKapacitor(handlers={('ops', 'h1'): stored})
     fake.reject(500, 'failed to update handler: cannot replace https://CANARY-old', method='PUT')
-    handler_run = HandlerRun(fake, {'topic': 'ops', 'id': 'h1', 'state': 'present', 'kind': 'teams',
-                                    'options': {'channel-url': 'https://CANARY-new'}})
+    handler = Handler(fake, {'topic': 'ops', 'id': 'h1', 'state': 'present', 'kind': 'teams',
+                             'options': {'channel-url': 'https://CANARY-new'}})
     with pytest.raises(KapacitorError) as err:
-        handler_run.run()
+        ResourceRun(handler).run()
     assert 'CANARY' not in err.value.message
-    assert 'https://CANARY-old' in handler_run.secrets
+    assert 'https://CANARY-old' in handler.secrets
 
 
 def test_handler_created_concurrently_is_replaced_instead_of_failing():

@@ -25,7 +25,8 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_probes im
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import Context, TaskFailed, run_task
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS, SLACK, TELEGRAM
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import Option, parse_version
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import HandlerRun
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_resources import ResourceRun
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import Handler
 from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils import fake_kapacitor
 from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import (
     FakeKapacitor, serve_http)
@@ -235,15 +236,15 @@ def test_a_handler_kind_whose_service_the_server_lacks_fails_naming_its_first_ve
     fake = FakeKapacitor(version='1.5.9')
     params = {'topic': 'ops', 'id': 'z', 'kind': 'zenoss', 'options': {}, 'state': 'present'}
     with pytest.raises(KapacitorError) as err:
-        HandlerRun(fake, params, check_mode=check_mode).run()
+        ResourceRun(Handler(fake, params), check_mode=check_mode).run()
     assert err.value.message == 'kind: zenoss needs Kapacitor 1.6.0 or later; this server is Kapacitor 1.5.9'
     assert gets_only(fake)
-    assert HandlerRun(fake, dict(params, state='absent')).run()['changed'] is False, 'absent needs no kind'
+    assert ResourceRun(Handler(fake, dict(params, state='absent'))).run()['changed'] is False, 'absent needs no kind'
     newer = FakeKapacitor(version='1.6.5')
-    assert HandlerRun(newer, params).run()['changed'] is True
+    assert ResourceRun(Handler(newer, params)).run()['changed'] is True
     unknown = FakeKapacitor(version='1.5.9', reports_version=False)
     with pytest.raises(KapacitorError) as err:
-        HandlerRun(unknown, params).run()
+        ResourceRun(Handler(unknown, params)).run()
     assert err.value.message.endswith('unsupported action kind "zenoss"'), 'without a version Kapacitor answers'
 
 
