@@ -216,6 +216,9 @@ class FakeKapacitor:
     """Kapacitor's config, service-test and topic-handler API behind KapacitorClient's methods."""
 
     base_url = 'http://kapacitor.test:9092'
+    # Routes other test files add for the objects they fake (tasks, users...): {regex on the
+    # path after /kapacitor/v1/: function(fake, method, match, body) -> answer}.
+    extra_routes = {}
 
     def __init__(self, *, version='1.8.3', without=(), handlers=None, reports_version=True):
         recording = _load_recording()
@@ -392,6 +395,10 @@ class FakeKapacitor:
         if match:
             return self._handler(method, unquote(match.group(1)),
                                  unquote(match.group(2)) if match.group(2) is not None else None, body)
+        for pattern, route in self.extra_routes.items():
+            match = re.match(pattern, rest)
+            if match:
+                return route(self, method, match, body)
         raise AssertionError('the fake Kapacitor has no route for %s %s' % (method, path))
 
     # config ---------------------------------------------------------------------------------
