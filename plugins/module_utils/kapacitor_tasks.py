@@ -14,6 +14,8 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine im
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_probes import INFO_TASK, SERVICE_TEST_TASK
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import HANDLER_TASK
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topics import TOPIC_TASK
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_users import USER_TASK
 
 TASKS = dict(('kapacitor_%s' % name, section_task(section)) for name, section in SECTIONS.items())
 TASKS.update(
@@ -21,7 +23,9 @@ TASKS.update(
     kapacitor_config=CONFIG_TASK,
     kapacitor_info=INFO_TASK,
     kapacitor_service_test=SERVICE_TEST_TASK,
+    kapacitor_topic=TOPIC_TASK,
     kapacitor_topic_handler=HANDLER_TASK,
+    kapacitor_user=USER_TASK,
 )
 
 

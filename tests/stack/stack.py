@@ -138,6 +138,7 @@ VERSION_PORT_BASE = 19510
 
 PORTS = {
     'kapacitor': 19092,
+    'kapacitor_auth': 19093,  # kapacitord with Kapacitor's users and HTTP auth on (start_auth_kapacitord)
     'receiver': 19300,
     'receiver_tcp': 19301,
     'receiver_udp': 19302,
@@ -331,6 +332,35 @@ class Stack:
         elif not quiet:
             log('no kapacitord named %s' % name)
 
+    # The instance with Kapacitor's own users (tests/system/test_auth_tls.py starts one named 'auth'
+    # and stops it when done: a different name keeps this one for later stages).
+    AUTH_INSTANCE = 'user-auth'
+    AUTH_ADMIN = ('tick-admin', 'tick-admin-pw')
+
+    def users_conf(self):
+        """A kapacitord.conf addition that turns on Kapacitor's users ([auth]); HTTP auth stays
+        as [http] says. The main kapacitord has it, so that kapacitor_user's examples run there."""
+        extra = os.path.join(self.dir, 'auth.conf')
+        os.makedirs(self.dir, exist_ok=True)
+        with open(extra, 'w') as handle:
+            handle.write('[auth]\n  enabled = true\n  bcrypt-cost = 4\n')
+        return extra
+
+    def start_auth_kapacitord(self, port):
+        """A kapacitord with [auth] on and HTTP auth required, holding one admin user. Users can
+        only be created while HTTP auth is off (nobody could log in yet), so it starts twice:
+        [auth] on to create the admin, then again on the same data with [http] auth-enabled."""
+        extra = self.users_conf()
+        url = self.start_kapacitord(self.AUTH_INSTANCE, port, conf_extra=extra)
+        name, password = self.AUTH_ADMIN
+        body = json.dumps({'name': name, 'password': password, 'type': 'admin'}).encode()
+        request = urllib.request.Request(url + '/kapacitor/v1/users', data=body, method='POST',
+                                         headers={'Content-Type': 'application/json'})
+        urllib.request.urlopen(request, timeout=10).close()
+        self.start_kapacitord(self.AUTH_INSTANCE, port, conf_extra=extra, fresh=False,
+                              http={'auth-enabled': 'true'})
+        return url
+
     # -- receiver -----------------------------------------------------------------------
     def start_receiver(self, port, tcp_port, udp_port, smtp_port):
         self.stop_receiver()
@@ -457,6 +487,11 @@ class Stack:
             'kapacitor_sections': sorted(collection.SECTIONS),
             'samples': collection.samples(),
         }
+        auth = self.state['kapacitord'].get(self.AUTH_INSTANCE)
+        if auth:
+            # Kapacitor's user API with HTTP auth on, and its admin (kapacitor_user's target).
+            found['kapacitor_auth_url'] = auth['url']
+            found['kapacitor_auth_admin_username'], found['kapacitor_auth_admin_password'] = self.AUTH_ADMIN
         if self.state.get('mqtt'):
             found['mqtt_url'] = self.state['mqtt']['url']
         if self.state.get('kafka'):
@@ -614,7 +649,8 @@ def main(argv=None):
             stack.start_mosquitto(ports['mqtt'])
         if 'kafka' not in without:
             stack.start_kafka(ports['kafka'])
-        stack.start_kapacitord('main', ports['kapacitor'])
+        stack.start_kapacitord('main', ports['kapacitor'], conf_extra=stack.users_conf())
+        stack.start_auth_kapacitord(ports['kapacitor_auth'])
         if 'cli' not in without:
             stack.kapacitor_cli()
         stack.start_versions(args.versions.split(','))
