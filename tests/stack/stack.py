@@ -240,10 +240,12 @@ class Stack:
         self.save()
         return binary
 
-    def start_kapacitord(self, name, port, conf_extra=None, fresh=True, binary=None, http=None, version=None):
+    def start_kapacitord(self, name, port, conf_extra=None, fresh=True, binary=None, http=None, version=None,
+                         flux_tasks=False):
         """Start (or restart) a kapacitord; ``http`` overrides keys of its [http] table
         (raw TOML values, e.g. {'auth-enabled': 'true'}), ``conf_extra`` appends tables.
-        ``version``: that kapacitord version (binary and configuration), which it must report."""
+        ``version``: that kapacitord version (binary and configuration), which it must report.
+        ``flux_tasks``: turn on the Flux task service (1.6+), keeping no run history."""
         if version is not None:
             version_tuple(version)
             if binary is None:
@@ -267,6 +269,12 @@ class Stack:
         text = kapacitord_conf(version).format(
             data=data, port=port, receiver_url=receiver['url'],
             http='\n'.join('  %s = %s' % item for item in sorted(http_keys.items())))
+        if flux_tasks:
+            # Without an InfluxDB to keep run history in, the service starts only with
+            # task-run-influxdb = "none" (services/fluxtask/service.go; Kapacitor's own
+            # TestFluxTasks_Basic does the same).
+            text = text.replace('[fluxtask]\n  enabled = false\n',
+                                '[fluxtask]\n  enabled = true\n  task-run-influxdb = "none"\n')
         if conf_extra:
             with open(conf_extra) as handle:
                 text += '\n' + handle.read()
@@ -649,7 +657,7 @@ def main(argv=None):
             stack.start_mosquitto(ports['mqtt'])
         if 'kafka' not in without:
             stack.start_kafka(ports['kafka'])
-        stack.start_kapacitord('main', ports['kapacitor'], conf_extra=stack.users_conf())
+        stack.start_kapacitord('main', ports['kapacitor'], conf_extra=stack.users_conf(), flux_tasks=True)
         stack.start_auth_kapacitord(ports['kapacitor_auth'])
         if 'cli' not in without:
             stack.kapacitor_cli()

@@ -54,11 +54,12 @@ except a task with ``update_secrets: always`` (which reports a change on every r
 A real README/docs playbook runs twice; no task of the second run may report a change, with
 the same exception.
 
-Reset: before each block the test reads Kapacitor's configuration and topic handlers; after it
-(and between the runs of a block) it removes the API overrides of every section element that
-changed or appeared (``{"remove": [...]}``: a kapacitor.conf element reverts to the file, an
-element added through the API is deleted), deletes handlers that appeared and puts back the
-ones that changed, so the other system tests start from the same Kapacitor.
+Reset: before each block the test reads Kapacitor's configuration, topic handlers, tasks,
+templates and users; after it (and between the runs of a block) it removes the API overrides of
+every section element that changed or appeared (``{"remove": [...]}``: a kapacitor.conf element
+reverts to the file, an element added through the API is deleted), deletes handlers, tasks,
+templates and users that appeared and puts back the ones that changed (a user that was there
+before cannot get its password back), so the other system tests start from the same Kapacitor.
 
 Each case writes where its block is and how it ran (``check mode, 3 tasks``, ``for real, ...``)
 next to its name in pytest's output.
@@ -329,26 +330,46 @@ def element_name(section, href):
     return unquote(href.split('/kapacitor/v1/config/' + section, 1)[1].lstrip('/'))
 
 
+TASK_FIELDS = ('template-id', 'type', 'dbrps', 'script', 'vars', 'status')
+
+
+def api(url, path):
+    return http_json(url + '/kapacitor/v1' + path)
+
+
 def snapshot(url):
-    """({(section, element): options}, {(topic, handler id): handler}) of the stack's Kapacitor."""
+    """What examples may change on the stack's Kapacitor: {(section, element): options},
+    {(topic, handler id): handler}, {task id: definition}, {template id: script} and
+    {user name: (type, permissions)}."""
     elements = {}
-    for section, body in http_json(url + '/kapacitor/v1/config')['sections'].items():
+    for section, body in api(url, '/config')['sections'].items():
         for element in body.get('elements') or []:
             elements[(section, element_name(section, element['link']['href']))] = element.get('options')
     handlers = {}
-    for topic in http_json(url + '/kapacitor/v1/alerts/topics')['topics']:
-        found = http_json(url + '/kapacitor/v1/alerts/topics/%s/handlers' % quote(topic['id'], safe=''))
+    for topic in api(url, '/alerts/topics')['topics']:
+        found = api(url, '/alerts/topics/%s/handlers' % quote(topic['id'], safe=''))
         for handler in found.get('handlers') or []:
             handlers[(topic['id'], handler['id'])] = dict(
                 (key, handler.get(key)) for key in ('id', 'kind', 'options', 'match'))
-    return elements, handlers
+    fields = ''.join('&fields=' + field for field in TASK_FIELDS)
+    tasks = dict((task['id'], dict((key, task.get(key)) for key in TASK_FIELDS))
+                 for task in api(url, '/tasks?limit=1000&script-format=raw' + fields)['tasks'])
+    templates = dict((template['id'], template['script'])
+                     for template in api(url, '/templates?limit=1000&script-format=raw')['templates'])
+    # The main kapacitord has Kapacitor's users ([auth] enabled, HTTP auth off).
+    users = dict((user['name'], (user['type'], sorted(user.get('permissions') or [])))
+                 for user in api(url, '/users?limit=1000')['users'])
+    return elements, handlers, tasks, templates, users
 
 
 def differences(before, after):
-    """What differs between two snapshots, for messages: ['slack/ops', 'topic ops/webhook', ...]."""
-    elements = sorted(key for key in set(before[0]) | set(after[0]) if before[0].get(key) != after[0].get(key))
-    handlers = sorted(key for key in set(before[1]) | set(after[1]) if before[1].get(key) != after[1].get(key))
-    return ['%s/%s' % key for key in elements] + ['topic %s/%s' % key for key in handlers]
+    """What differs between two snapshots, for messages: ['slack/ops', 'topic ops/webhook',
+    'task cpu', ...]."""
+    found = []
+    for what, old, new in zip(('%s/%s', 'topic %s/%s', 'task %s', 'template %s', 'user %s'), before, after):
+        found.extend(what % (key if isinstance(key, tuple) else (key,))
+                     for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key))
+    return found
 
 
 def restore(url, before):
@@ -367,7 +388,22 @@ def restore(url, before):
             http_json(link, 'PUT', old)
     for topic in sorted(set(topic for topic, _id in now[1]) - topics_before):
         http_json(url + '/kapacitor/v1/alerts/topics/' + quote(topic, safe=''), 'DELETE')
+    # Tasks before templates (a task names its template); changed ones are defined again.
+    for kind, index in (('tasks', 2), ('templates', 3), ('users', 4)):
+        for key in sorted(now[index]):
+            if before[index].get(key) != now[index][key]:
+                http_json(url + '/kapacitor/v1/%s/%s' % (kind, quote(key, safe='')), 'DELETE')
+    for template_id, script in sorted(before[3].items()):
+        if now[3].get(template_id) != script:
+            http_json(url + '/kapacitor/v1/templates', 'POST', {'id': template_id, 'script': script})
+    for task_id, task in sorted(before[2].items()):
+        if now[2].get(task_id) != task:
+            body = dict(task, id=task_id)
+            if body.get('template-id'):
+                body.pop('script')
+            http_json(url + '/kapacitor/v1/tasks', 'POST', body)
     left = differences(before, snapshot(url))
+    # A user changed by an example cannot get its password back: examples must not change one.
     assert left == [], 'could not put the stack back: %s' % left
 
 
