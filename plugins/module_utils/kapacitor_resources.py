@@ -96,6 +96,11 @@ class Resource:
         """Whether a failed read means the object does not exist."""
         return exc.status == 404
 
+    def found(self, answer):
+        """The object in what :meth:`read_path` answered, or None when it does not exist (a kind
+        found by a query picks it from a list, and keeps what :meth:`path` needs from it)."""
+        return answer
+
     def remember(self, current):
         """Called with what Kapacitor holds (None when missing) once it is read: collect its
         secrets and anything the other hooks need."""
@@ -130,6 +135,16 @@ class Resource:
         """Kapacitor's reason for a failure, in one line."""
         return one_line(exc.kapacitor_message) if exc.kapacitor_message else exc.message
 
+    def failure(self, exc, doing):
+        """The whole one-line message for a failure Kapacitor answered while ``doing`` (e.g.
+        'creating') that the kind can explain in terms of its options; None: the generic one."""
+        return None
+
+    def restore_body(self, current):
+        """The body that creates ``current`` again when a delete-and-create (must_recreate) fails
+        at the create; None: it cannot be put back."""
+        return None
+
 
 class ResourceRun:
     """Converges one :class:`Resource`; :meth:`run` returns the result dict."""
@@ -142,16 +157,20 @@ class ResourceRun:
     # -- requests -----------------------------------------------------------------------
     def read(self):
         try:
-            return self.client.get(self.resource.read_path(), expect=self.resource.shape)
+            answer = self.client.get(self.resource.read_path(), expect=self.resource.shape)
         except KapacitorError as exc:
             if exc.status is not None and self.resource.missing(exc):
                 return None
             raise self.error(exc, 'reading')
+        return self.resource.found(answer)
 
     def error(self, exc, doing):
         """``exc`` as one line naming the object and what was being done."""
+        explained = self.resource.failure(exc, doing) if exc.status is not None else None
         if exc.status is None:
             text = exc.message
+        elif explained:
+            text = explained
         else:
             text = '%s: Kapacitor failed %s it (HTTP %s): %s' % (
                 self.resource.describe(), doing, exc.status, self.resource.error_detail(exc))
@@ -202,13 +221,30 @@ class ResourceRun:
         """Change ``current`` into what was asked."""
         if self.resource.must_recreate(current):
             self.delete(current)
-            self.create()
+            try:
+                self.create()
+            except KapacitorError as exc:
+                if not self._restore(current):
+                    exc.changed = True  # the old object is gone
+                raise
             return
         try:
             self.client.request(self.resource.update_method, self.resource.path(),
                                 self.resource.update_body(current), expect=self.resource.shape)
         except KapacitorError as exc:
             self._lost_answer(exc, 'updating', current)
+
+    def _restore(self, current):
+        """Put back what a failed delete-and-create deleted, when the kind can (best effort: the
+        create's failure is what gets reported). Returns whether it is back."""
+        body = self.resource.restore_body(current)
+        if body is None:
+            return False
+        try:
+            self.client.post(self.resource.collection_path(), body, expect=self.resource.shape)
+        except KapacitorError:
+            return False
+        return True
 
     def delete(self, current):
         try:
