@@ -15,8 +15,11 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets i
     is_set, scrub_test_message, test_option_secrets)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import format_duration, parse_version
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_tickscript import list_tasks, list_templates
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
     list_handlers, one_line, topic_path, validate_ids)
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topics import list_topics
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_users import list_users
 
 # -- kapacitor_info -------------------------------------------------------------------------
 
@@ -121,12 +124,29 @@ def read_topic(client, topic):
     return {'exists': exists, 'level': about.get('level'), 'handlers': list_handlers(client, topic)}
 
 
+# What kapacitor_info gathers besides the alert sections, and how each is read.
+GATHER = ('tasks', 'templates', 'topics', 'users')
+
+
+def gather_readable(read):
+    """``read()``, or None when Kapacitor will not show it: the credentials lack the privilege
+    (a user with only config_api may read the configuration, not the tasks) or the server has
+    no such API (users without [auth])."""
+    try:
+        return read()
+    except KapacitorError as exc:
+        if exc.status in (403, 404):
+            return None
+        raise
+
+
 def run_info(ctx):
     names = ctx.params['sections']
     if names is None:
         names = sorted(SECTIONS)
     for topic in ctx.params['topics'] or []:
         validate_ids(topic)
+    gather = ctx.params['gather']
     client = KapacitorClient.from_params(ctx.params)
     client.ping()
     result = {'kapacitor_version': client.version}
@@ -134,15 +154,28 @@ def run_info(ctx):
     if supported is not None:
         result['supported'] = supported
     result.update(read_sections(client, sorted(set(names))))
-    if ctx.params['topics'] is not None:
-        result['topics'] = dict((topic, read_topic(client, topic)) for topic in ctx.params['topics'])
+    if 'tasks' in gather:
+        result['tasks'] = gather_readable(lambda: list_tasks(client))
+    if 'templates' in gather:
+        result['templates'] = gather_readable(lambda: list_templates(client))
+    topics = ctx.params['topics']
+    if topics is None and 'topics' in gather:
+        listed = gather_readable(lambda: list_topics(client))
+        topics = None if listed is None else [topic['id'] for topic in listed]
+        if listed is None:
+            result['topics'] = None
+    if topics is not None:
+        result['topics'] = dict((topic, read_topic(client, topic)) for topic in topics)
+    if 'users' in gather:
+        result['users'] = gather_readable(lambda: list_users(client))
     return result
 
 
 INFO_TASK = TaskSpec(
     dict(CONNECTION_ARGUMENT_SPEC,
          sections=dict(type='list', elements='str', choices=sorted(SECTIONS)),
-         topics=dict(type='list', elements='str')),
+         topics=dict(type='list', elements='str'),
+         gather=dict(type='list', elements='str', choices=list(GATHER), default=list(GATHER))),
     run_info, writes=False)
 
 # -- kapacitor_service_test -----------------------------------------------------------------

@@ -11,8 +11,10 @@ own spec, so that its AnsiballZ payload stays small.
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_bulk import BULK_TASK
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_dynamic import CONFIG_TASK
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import section_task
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_flux_tasks import FLUX_TASK_TASK
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_probes import INFO_TASK, SERVICE_TEST_TASK
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_tickscript import TASK_TASK, TEMPLATE_TASK
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import HANDLER_TASK
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topics import TOPIC_TASK
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_users import USER_TASK
@@ -21,8 +23,11 @@ TASKS = dict(('kapacitor_%s' % name, section_task(section)) for name, section in
 TASKS.update(
     kapacitor_alert_endpoints=BULK_TASK,
     kapacitor_config=CONFIG_TASK,
+    kapacitor_flux_task=FLUX_TASK_TASK,
     kapacitor_info=INFO_TASK,
     kapacitor_service_test=SERVICE_TEST_TASK,
+    kapacitor_task=TASK_TASK,
+    kapacitor_template=TEMPLATE_TASK,
     kapacitor_topic=TOPIC_TASK,
     kapacitor_topic_handler=HANDLER_TASK,
     kapacitor_user=USER_TASK,

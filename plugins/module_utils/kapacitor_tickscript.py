@@ -419,7 +419,9 @@ def public_task(task):
         'type': task.get('type'),
         'dbrps': sorted(({'db': d.get('db'), 'rp': d.get('rp')} for d in task.get('dbrps') or []
                          if isinstance(d, dict)), key=dbrp_key),
-        'script': task.get('script'),
+        # A task made from a template runs the template's script: shown on the template only, so
+        # that the entry goes back to kapacitor_task as it is (script and template_id exclude each other).
+        'script': None if task.get('template-id') else task.get('script'),
         'vars': public_vars(task.get('vars')),
         'status': task.get('status'),
         'executing': task.get('executing'),

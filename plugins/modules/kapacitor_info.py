@@ -5,12 +5,13 @@
 
 DOCUMENTATION = r'''
 module: kapacitor_info
-short_description: Read Kapacitor's alert endpoints and topic handlers
+short_description: Read Kapacitor's alert endpoints, rules, topics and users
 version_added: 0.1.0
 description:
   - Returns the Kapacitor version and what it supports of the sections and options this
     collection manages (RV(supported)), the effective options of Kapacitor's alert sections
-    (Slack, Telegram, SMTP, ...), and optionally the handlers of alert topics.
+    (Slack, Telegram, SMTP, ...), its TICKscript tasks and templates, its alert topics with their
+    handlers, and its users.
   - Also exports the alert sections in the shape M(tick.kapacitor.kapacitor_alert_endpoints)
     and the role C(tick.kapacitor.alert_endpoints) take back as they are (RV(endpoints)), and
     lists the secrets it cannot export (RV(secrets_required)), which go back separately. This is
@@ -59,9 +60,22 @@ options:
     # END GENERATED choices
   topics:
     description:
-      - Alert topics whose handlers to report.
+      - Alert topics whose state and handlers to report.
+      - Default is every topic Kapacitor knows, when O(gather) has V(topics).
     type: list
     elements: str
+  gather:
+    description:
+      - What to report besides the alert sections. V(tasks) and V(templates) in the shape
+        M(tick.kapacitor.kapacitor_task), M(tick.kapacitor.kapacitor_template) and the role
+        C(tick.kapacitor.alert_rules) take back (RV(tasks), RV(templates)); V(topics), every
+        topic with its handlers (RV(topics)); V(users), Kapacitor's users without their passwords
+        (RV(users)).
+      - Use V([]) to read the alert sections only (one request fewer per kind).
+    type: list
+    elements: str
+    choices: [tasks, templates, topics, users]
+    default: [tasks, templates, topics, users]
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
@@ -98,6 +112,10 @@ seealso:
     description: Takes RV(endpoints) and the filled-in RV(secrets_required) back.
   - module: tick.kapacitor.kapacitor_topic_handler
   - module: tick.kapacitor.kapacitor_service_test
+  - module: tick.kapacitor.kapacitor_task
+  - module: tick.kapacitor.kapacitor_template
+  - module: tick.kapacitor.kapacitor_topic
+  - module: tick.kapacitor.kapacitor_user
 '''
 
 EXAMPLES = r'''
@@ -154,6 +172,22 @@ EXAMPLES = r'''
         community: "{{ vault_snmptrap_community }}"
       telegram:
         token: "{{ vault_telegram_token }}"
+
+# The alert rules go back the same way, through the role tick.kapacitor.alert_rules.
+- name: Export the TICKscript tasks and templates of a Kapacitor
+  tick.kapacitor.kapacitor_info:
+    kapacitor_url: http://kapacitor.example.com:9092
+    sections: []
+    gather: [tasks, templates]
+  register: rules
+
+- name: Converge a Kapacitor (here the same one, which reports ok) to those rules
+  ansible.builtin.include_role:
+    name: tick.kapacitor.alert_rules
+  vars:
+    alert_rules_kapacitor_url: http://kapacitor.example.com:9092
+    alert_rules_templates: "{{ rules.templates }}"
+    alert_rules_tasks: "{{ rules.tasks }}"
 
 - name: The same with the module, for Slack only; a list section's secrets go by element name
   tick.kapacitor.kapacitor_alert_endpoints:
@@ -300,10 +334,63 @@ missing_sections:
   type: list
   elements: str
   sample: [zenoss]
+tasks:
+  description:
+    - Every TICKscript task, like RV(tick.kapacitor.kapacitor_task#module:task), sorted by id.
+    - Each entry without C(executing) and C(error) is what M(tick.kapacitor.kapacitor_task) takes;
+      the role C(tick.kapacitor.alert_rules) takes the entries as they are in its
+      C(alert_rules_tasks), which puts another Kapacitor under the same rules (see the examples).
+    - V(null) when the credentials may not read tasks (HTTP 403).
+  returned: when O(gather) has V(tasks)
+  type: list
+  elements: dict
+  sample:
+    - id: cpu
+      template_id: null
+      type: stream
+      dbrps:
+        - db: telegraf
+          rp: autogen
+      script: |
+        var crit = 90.0
+        stream
+            |from()
+                .measurement('cpu')
+            |alert()
+                .crit(lambda: "usage_user" > crit)
+      vars:
+        crit:
+          type: float
+          value: 90.0
+      status: enabled
+      executing: true
+      error: ""
+templates:
+  description:
+    - Every TICKscript template, like RV(tick.kapacitor.kapacitor_template#module:template), sorted by id.
+    - V(null) when the credentials may not read templates (HTTP 403).
+  returned: when O(gather) has V(templates)
+  type: list
+  elements: dict
+users:
+  description:
+    - Kapacitor's users (never their passwords), sorted by name, like
+      RV(tick.kapacitor.kapacitor_user#module:user).
+    - V(null) when the server has no user API (Kapacitor's C([auth]) is off) or the credentials
+      may not read users (HTTP 403).
+  returned: when O(gather) has V(users)
+  type: list
+  elements: dict
+  sample:
+    - name: chronograf
+      type: normal
+      permissions: [api]
 topics:
   description:
-    - For each requested topic, its state and its handlers.
-  returned: when O(topics) is given
+    - For each requested topic (O(topics)), or every topic Kapacitor knows (O(gather) with
+      V(topics)), its state and its handlers.
+    - V(null) when the credentials may not read topics (HTTP 403).
+  returned: when O(topics) is given or O(gather) has V(topics)
   type: dict
   sample:
     ops:

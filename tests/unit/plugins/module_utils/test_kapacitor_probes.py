@@ -17,6 +17,9 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_probes im
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import Context, run_task
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections import SECTIONS
 from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
+# kapacitor_info also reads tasks, templates, topics and users: their fake routes.
+from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils import (  # noqa: F401  pylint: disable=unused-import
+    fake_tickscript, fake_users)
 
 CONFIG = '/kapacitor/v1/config'
 CANARY = 'CANARY-probes-2d9b'

@@ -437,10 +437,14 @@ def test_task_from_a_template_with_vars():
     run_template(fake, script=CPU)
     result = run_task_(fake, template_id='tpl', dbrps=['a.b'], vars={'crit': 95.0})
     assert result['changed'] is True
-    assert result['task']['template_id'] == 'tpl' and result['task']['script'] == CPU
+    assert result['task']['template_id'] == 'tpl' and result['task']['script'] is None, 'the template has it'
     assert result['task']['type'] == 'stream'
     fake.requests[:] = []
     assert run_task_(fake, template_id='tpl', dbrps=['a.b'], vars={'crit': 95.0})['changed'] is False
+    assert writes(fake) == []
+    # The result goes back to the module as it is (what kapacitor_info returns, too).
+    shown = dict((key, value) for key, value in result['task'].items() if key not in ('executing', 'error'))
+    assert run_task_(fake, **shown)['changed'] is False
     assert writes(fake) == []
 
 
