@@ -10,6 +10,7 @@ import re
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_engine import public_view
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_flux_tasks import list_flux_tasks
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskFailed, TaskSpec
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_secrets import (
     is_set, scrub_test_message, test_option_secrets)
@@ -125,7 +126,7 @@ def read_topic(client, topic):
 
 
 # What kapacitor_info gathers besides the alert sections, and how each is read.
-GATHER = ('tasks', 'templates', 'topics', 'users')
+GATHER = ('tasks', 'templates', 'flux_tasks', 'topics', 'users')
 
 
 def gather_readable(read):
@@ -158,6 +159,8 @@ def run_info(ctx):
         result['tasks'] = gather_readable(lambda: list_tasks(client))
     if 'templates' in gather:
         result['templates'] = gather_readable(lambda: list_templates(client))
+    if 'flux_tasks' in gather:
+        result['flux_tasks'] = gather_readable(lambda: list_flux_tasks(client))
     topics = ctx.params['topics']
     if topics is None and 'topics' in gather:
         listed = gather_readable(lambda: list_topics(client))

@@ -399,8 +399,8 @@ def _list(client, path, key, fields):
     found = []
     offset = 0
     while True:
-        query = [('fields', field) for field in fields] + [('script-format', 'raw'), ('offset', offset),
-                                                          ('limit', _PAGE)]
+        query = [('fields', field) for field in fields]
+        query += [('script-format', 'raw'), ('offset', offset), ('limit', _PAGE)]
         answer = client.get('%s?%s' % (path, urlencode(query)), expect={key: (list, type(None))})
         page = [item for item in answer[key] or [] if isinstance(item, dict)]
         found.extend(page)
@@ -638,8 +638,8 @@ class Task(Resource):
                 except KapacitorError as exc:
                     error = KapacitorError(
                         'status: Kapacitor took the new definition of %s but failed to restart it with it '
-                        '(HTTP %s): %s' % (self.describe(), exc.status, _compile_detail(exc.kapacitor_message
-                                                                                         or exc.message)),
+                        '(HTTP %s): %s' % (self.describe(), exc.status,
+                                           _compile_detail(exc.kapacitor_message or exc.message)),
                         status=exc.status, version=exc.version)
                     error.changed = True
                     raise error
@@ -659,8 +659,8 @@ class Task(Resource):
         message = one_line(exc.kapacitor_message or '')
         var = _VAR_IN_ERROR.search(message)
         if var:
-            return 'vars.%s: Kapacitor refuses it for %s: %s' % (var.group(1), self.describe(),
-                                                               _compile_detail(message))
+            return 'vars.%s: Kapacitor refuses it for %s: %s' % (
+                var.group(1), self.describe(), _compile_detail(message))
         if message.startswith('invalid task type'):
             return ('script: Kapacitor cannot tell whether it is a stream or a batch task: its pipelines must '
                     'start from stream or from batch, not both (%s)' % message)

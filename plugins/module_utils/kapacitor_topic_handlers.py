@@ -631,9 +631,9 @@ class Handler(Resource):
 
 HANDLER_TASK = resource_task(
     Handler,
-    dict(# kind is checked by the run, not by Ansible (no choices, no required_if): Ansible's own
-         # argument errors would come before the options' secrets are known.
-         topic=dict(type='str', required=True),
+    # kind is checked by the run, not by Ansible (no choices, no required_if): Ansible's own
+    # argument errors would come before the options' secrets are known.
+    dict(topic=dict(type='str', required=True),
          id=dict(type='str', required=True),
          kind=dict(type='str'),
          options=dict(type='dict'),

@@ -68,14 +68,15 @@ options:
     description:
       - What to report besides the alert sections. V(tasks) and V(templates) in the shape
         M(tick.kapacitor.kapacitor_task), M(tick.kapacitor.kapacitor_template) and the role
-        C(tick.kapacitor.alert_rules) take back (RV(tasks), RV(templates)); V(topics), every
-        topic with its handlers (RV(topics)); V(users), Kapacitor's users without their passwords
-        (RV(users)).
+        C(tick.kapacitor.alert_rules) take back (RV(tasks), RV(templates)); V(flux_tasks), the
+        Flux tasks like M(tick.kapacitor.kapacitor_flux_task) shows them (RV(flux_tasks));
+        V(topics), every topic with its handlers (RV(topics)); V(users), Kapacitor's users
+        without their passwords (RV(users)).
       - Use V([]) to read the alert sections only (one request fewer per kind).
     type: list
     elements: str
-    choices: [tasks, templates, topics, users]
-    default: [tasks, templates, topics, users]
+    choices: [tasks, templates, flux_tasks, topics, users]
+    default: [tasks, templates, flux_tasks, topics, users]
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
@@ -114,6 +115,7 @@ seealso:
   - module: tick.kapacitor.kapacitor_service_test
   - module: tick.kapacitor.kapacitor_task
   - module: tick.kapacitor.kapacitor_template
+  - module: tick.kapacitor.kapacitor_flux_task
   - module: tick.kapacitor.kapacitor_topic
   - module: tick.kapacitor.kapacitor_user
 '''
@@ -370,6 +372,14 @@ templates:
     - Every TICKscript template, like RV(tick.kapacitor.kapacitor_template#module:template), sorted by id.
     - V(null) when the credentials may not read templates (HTTP 403).
   returned: when O(gather) has V(templates)
+  type: list
+  elements: dict
+flux_tasks:
+  description:
+    - Every Flux task, like RV(tick.kapacitor.kapacitor_flux_task#module:flux_task), sorted by name.
+    - V(null) when the server has no Flux task API (before Kapacitor 1.6, or C([fluxtask]) off)
+      or the credentials may not read it (HTTP 403).
+  returned: when O(gather) has V(flux_tasks)
   type: list
   elements: dict
 users:

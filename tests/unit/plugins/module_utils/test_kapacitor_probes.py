@@ -19,7 +19,7 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_sections 
 from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
 # kapacitor_info also reads tasks, templates, topics and users: their fake routes.
 from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils import (  # noqa: F401  pylint: disable=unused-import
-    fake_tickscript, fake_users)
+    fake_flux_tasks, fake_tickscript, fake_users)
 
 CONFIG = '/kapacitor/v1/config'
 CANARY = 'CANARY-probes-2d9b'
@@ -182,3 +182,62 @@ def test_the_export_and_the_secrets_reproduce_a_server_on_a_fresh_one(monkeypatc
     serve(monkeypatch, source)
     assert run(BULK_TASK, endpoints=exported['endpoints'], secrets=secrets)['changed'] is False
     assert source.writes() == []
+
+
+# -- tasks, templates, Flux tasks, topics and users ------------------------------------------
+
+RULE = "stream\n    |from()\n        .measurement('cpu')\n    |alert()\n        .crit(lambda: \"usage\" > crit)\n"
+
+
+def define_rules(fake):
+    from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_resources import ResourceRun
+    from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_tickscript import Task, Template
+    ResourceRun(Template(fake, {'id': 'cpu-tpl', 'script': 'var crit = 80.0\n' + RULE})).run()
+    ResourceRun(Task(fake, {'id': 'cpu', 'template_id': 'cpu-tpl', 'dbrps': ['telegraf.autogen'],
+                            'vars': {'crit': 90.0}})).run()
+    fake_users.add_user(fake, 'chronograf', CANARY + '-user-password', permissions=['api'])
+
+
+def test_info_gathers_rules_topics_and_users_by_default(fake):
+    define_rules(fake)
+    found = info(sections=[])
+    assert [task['id'] for task in found['tasks']] == ['cpu']
+    assert found['tasks'][0]['template_id'] == 'cpu-tpl' and found['tasks'][0]['vars']['crit']['value'] == 90.0
+    assert [template['id'] for template in found['templates']] == ['cpu-tpl']
+    assert found['flux_tasks'] == []
+    assert found['users'] == [{'name': 'chronograf', 'type': 'normal', 'permissions': ['api']}]
+    assert isinstance(found['topics'], dict)
+    assert CANARY not in json.dumps(found), 'no password, in any form'
+
+
+def test_what_info_returns_goes_back_to_the_modules_unchanged(fake):
+    from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_resources import ResourceRun
+    from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_tickscript import Task, Template
+    define_rules(fake)
+    found = info(sections=[])
+    fake.requests[:] = []
+    for entry in found['templates']:
+        assert ResourceRun(Template(fake, dict(entry, vars=None))).run()['changed'] is False
+    for entry in found['tasks']:
+        params = dict((key, value) for key, value in entry.items() if key not in ('executing', 'error'))
+        assert ResourceRun(Task(fake, params)).run()['changed'] is False
+    assert fake.writes() == []
+
+
+def test_gather_nothing_reads_only_the_sections(fake):
+    define_rules(fake)
+    fake.requests[:] = []
+    found = info(sections=['slack'], gather=[])
+    for key in ('tasks', 'templates', 'flux_tasks', 'topics', 'users'):
+        assert key not in found
+    assert not [r for r in fake.requests if '/config' not in r[1] and not r[1].endswith('/ping')]
+
+
+def test_what_the_server_will_not_show_is_null(fake):
+    define_rules(fake)
+    fake.user_api = False                       # no [auth]
+    fake.reject(403, 'forbidden', method='GET', match='/kapacitor/v1/tasks')
+    found = info(sections=[])
+    assert found['users'] is None
+    assert found['tasks'] is None
+    assert [template['id'] for template in found['templates']] == ['cpu-tpl']

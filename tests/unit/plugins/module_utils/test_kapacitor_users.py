@@ -219,7 +219,7 @@ def test_always_when_kapacitor_lets_anyone_in_sends_the_password_every_run():
     fake = FakeKapacitor()
     fake.http_auth = False
     add_user(fake, 'bob', SECRET)
-    for _ in range(2):
+    for _run in range(2):
         result = run(fake, password=SECRET, update_secrets='always')
         assert result['changed'] is True
         assert result['diff']['after']['password'] == '<updated>'
