@@ -10,6 +10,8 @@
   kapacitor_topic     reads the topic that alert went to, with its event; absent deletes it
   kapacitor_user      these servers run without [auth]: one line saying the user API is off,
                       and nothing written
+  kapacitor_flux_task 1.5 has no Flux tasks: one line naming 1.6.0; 1.6 and 1.7 run here without
+                      [fluxtask]: one line saying the API is off; nothing written
   everything absent, and absent again reports ok
 """
 
@@ -93,6 +95,12 @@ def write_point(servers):
             time.sleep(0.3)
 
 
+def flux_tasks(server):
+    return [{'name': 'flux', 'ignore_errors': True, 'tick.kapacitor.kapacitor_flux_task': {
+        'kapacitor_url': server.proxy, 'name': 'compat', 'every': '1m',
+        'script': 'import "array"\narray.from(rows: [{x: 1}])'}}]
+
+
 @pytest.fixture
 def rules_run(version, servers, ansible):
     if 'rules' not in RUNS:
@@ -104,6 +112,7 @@ def rules_run(version, servers, ansible):
             lambda: write_point(servers),
             ('topic', topic_tasks, []),
             ('user', user_tasks, ['-vvv']),
+            ('flux', flux_tasks, []),
             ('absent', rule_tasks('absent'), []),
             ('absent-again', rule_tasks('absent'), []),
         ], 'rules')
@@ -174,3 +183,14 @@ def test_absent_removes_everything_and_again_is_ok(rules_run, servers, version):
     assert [t['id'] for t in api_get(server, '/tasks')['tasks'] if t['id'].startswith('compat-')] == []
     assert [t['id'] for t in api_get(server, '/templates')['templates'] if t['id'].startswith('compat-')] == []
     assert TOPIC not in [t['id'] for t in api_get(server, '/alerts/topics')['topics']]
+
+
+@pytest.mark.parametrize('version', OLDER)
+def test_flux_tasks_need_1_6_and_the_service(rules_run, version):
+    failed = outcome(rules_run, 'flux', 'flux', failed=True)
+    if version.startswith('1.5.'):
+        assert failed['msg'] == 'Flux tasks need Kapacitor 1.6.0 or later; this server is Kapacitor %s' % version
+    else:
+        assert failed['msg'] == ("Kapacitor's Flux task API is off on this server: set [fluxtask] enabled = "
+                                 "true in kapacitor.conf")
+    assert set(methods(rules_run['flux']['recorded'])) == {'GET'}
