@@ -196,7 +196,7 @@ _DURATION_PART = re.compile(r'([0-9]+)(ns|ms|u|\u00b5|s|m|h|d|w)')
 _UNIT_NS = dict(_DURATION_UNITS, **{'\u00b5': 10 ** 3})
 
 
-def parse_duration(text):
+def parse_influxql_duration(text):
     """An InfluxQL duration ("5m", "1h30m", "500ms", "-10s"; influxql.ParseDuration, which
     Kapacitor parses var durations with) in nanoseconds; None when it is not one."""
     if not isinstance(text, str) or len(text) < 2:
@@ -213,7 +213,7 @@ def parse_duration(text):
     return sign * total if body else None
 
 
-def format_duration(nanoseconds):
+def format_influxql_duration(nanoseconds):
     """Nanoseconds as the InfluxQL duration with the largest exact unit (influxql.FormatDuration)."""
     if nanoseconds == 0:
         return '0s'
@@ -273,7 +273,7 @@ def _typed_value(option, var_type, value):
     if var_type == 'duration':
         if _is_int(value):
             return value
-        nanoseconds = parse_duration(value)
+        nanoseconds = parse_influxql_duration(value)
         if nanoseconds is None:
             raise wrong('a duration like 5m, 1h30m or 500ms, or whole nanoseconds')
         return nanoseconds
@@ -346,7 +346,7 @@ def to_kapacitor_vars(given):
 def _item_value(item):
     var_type, value = item.get('type'), item.get('value')
     if var_type == 'duration' and _is_int(value):
-        return format_duration(value)
+        return format_influxql_duration(value)
     return value
 
 
@@ -372,7 +372,7 @@ def _comparable_value(var_type, value):
         return float(value)
     if var_type == 'duration':
         if isinstance(value, str):
-            parsed = parse_duration(value)
+            parsed = parse_influxql_duration(value)
             return parsed if parsed is not None else value
         return value
     if var_type == 'star':

@@ -10,8 +10,8 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner im
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
 from ansible_collections.tick.kapacitor.plugins.module_utils import kapacitor_tickscript
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_tickscript import (
-    TASK_TASK, Task, Template, comparable_vars, declares_dbrp, format_duration, list_tasks, list_templates,
-    normalize_script, parse_dbrp, parse_duration, public_vars, script_type, to_kapacitor_vars, validate_id)
+    TASK_TASK, Task, Template, comparable_vars, declares_dbrp, format_influxql_duration, list_tasks, list_templates,
+    normalize_script, parse_dbrp, parse_influxql_duration, public_vars, script_type, to_kapacitor_vars, validate_id)
 from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
 from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils.fake_tickscript import (
     fake_task, fake_template)
@@ -125,7 +125,7 @@ def test_dbrp_error_says_the_expected_form():
     ('90', None), ('5 m', None), ('m', None), ('1.5s', None), ('', None), ('10us', None),
 ])
 def test_durations_parse_like_influxql(text, nanoseconds):
-    assert parse_duration(text) == nanoseconds
+    assert parse_influxql_duration(text) == nanoseconds
 
 
 @pytest.mark.parametrize('nanoseconds, text', [
@@ -133,8 +133,8 @@ def test_durations_parse_like_influxql(text, nanoseconds):
     (86400 * 10 ** 9, '1d'), (1001, '1001ns'), (-60 * 10 ** 9, '-1m'),
 ])
 def test_durations_format_back_to_what_parses(nanoseconds, text):
-    assert format_duration(nanoseconds) == text
-    assert parse_duration(text) == nanoseconds
+    assert format_influxql_duration(nanoseconds) == text
+    assert parse_influxql_duration(text) == nanoseconds
 
 
 def test_vars_are_sent_as_kapacitor_decodes_them():
