@@ -49,6 +49,8 @@ class Resource:
         self.params = params
         self.state = params.get('state') or 'present'
         self.secrets = []          # values to scrub from every message and hide in output
+        self.warnings = []         # for the task's result
+        self.check_mode = False    # set by ResourceRun
 
     # -- what the object is (override) --------------------------------------------------
     def describe(self):
@@ -152,7 +154,7 @@ class ResourceRun:
     def __init__(self, resource, check_mode=False):
         self.resource = resource
         self.client = resource.client
-        self.check_mode = check_mode
+        self.check_mode = resource.check_mode = check_mode
 
     # -- requests -----------------------------------------------------------------------
     def read(self):
@@ -325,6 +327,8 @@ def resource_task(kind, argument_spec, secrets_of=None, mutually_exclusive=None)
             result = ResourceRun(resource, check_mode=ctx.check_mode).run()
         finally:
             ctx.hide(resource.secrets)
+            for warning in resource.warnings:
+                ctx.warn(warning)
         result['kapacitor_version'] = resource.client.version
         return result
     return TaskSpec(dict(CONNECTION_ARGUMENT_SPEC, **argument_spec), run,

@@ -151,8 +151,11 @@ def test_rerun_is_ok_and_only_reads(rules_run, version):
         assert outcome(rules_run, 'rerun', name)['changed'] is False
     recorded = rules_run['rerun']['recorded']
     assert set(methods(recorded)) == {'GET'}
-    task_reads = [r for r in recorded if '/kapacitor/v1/tasks/' in r['path']]
-    assert len(task_reads) == 2, 'one GET per task: %s' % [r['path'] for r in recorded]
+    # The template: itself and the tasks made from it; the task from it: itself and the template;
+    # the inline task: itself. Kapacitor 1.5 cannot list template ids (HTTP 400 'unsupported
+    # field'): it lists the ids, then reads the two tasks one by one.
+    expected = 5 + (3 if version.startswith('1.5.') else 0)
+    assert len(recorded) == expected, [r['path'] for r in recorded]
 
 
 @pytest.mark.parametrize('version', OLDER)

@@ -11,7 +11,8 @@ from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec impo
 from ansible_collections.tick.kapacitor.plugins.module_utils import kapacitor_tickscript
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_tickscript import (
     TASK_TASK, Task, Template, comparable_vars, declares_dbrp, format_influxql_duration, list_tasks, list_templates,
-    normalize_script, parse_dbrp, parse_influxql_duration, public_vars, script_type, to_kapacitor_vars, validate_id)
+    normalize_script, parse_dbrp, parse_influxql_duration, public_vars, script_type, tasks_of_template,
+    to_kapacitor_vars, validate_id)
 from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils.fake_kapacitor import FakeKapacitor
 from ansible_collections.tick.kapacitor.tests.unit.plugins.module_utils.fake_tickscript import (
     fake_task, fake_template)
@@ -453,6 +454,28 @@ def test_missing_template_fails_before_writing():
     with pytest.raises(SpecError, match="^template_id: Kapacitor has no template 'nope'$"):
         run_task_(fake, template_id='nope', dbrps=['a.b'])
     assert writes(fake) == []
+
+
+def test_check_mode_takes_a_missing_template_for_one_an_earlier_task_creates():
+    fake = FakeKapacitor()
+    task = Task(fake, {'id': 'cpu', 'state': 'present', 'status': 'enabled', 'template_id': 'later',
+                       'dbrps': ['a.b']})
+    result = ResourceRun(task, check_mode=True).run()
+    assert result['changed'] is True and result['task']['template_id'] == 'later'
+    assert task.warnings == ["template_id: Kapacitor has no template 'later' yet; check mode assumes an earlier "
+                             "task creates it"]
+    assert writes(fake) == []
+
+
+def test_kapacitor_1_5_lists_template_ids_task_by_task():
+    fake = FakeKapacitor()
+    run_template(fake, script=CPU)
+    run_task_(fake, template_id='tpl', dbrps=['a.b'], vars={'crit': 95.0})
+    run_task_(fake, id='plain', script=CPU.replace('crit', '90.0'), dbrps=['a.b'])
+    # Kapacitor 1.5's task list has no template-id field (allTaskFields), each task has it.
+    fake.reject(400, 'unsupported field "template-id"', method='GET', match='fields=template-id')
+    assert [(task['id'], task['template_id']) for task in list_tasks(fake)] == [('cpu', 'tpl'), ('plain', None)]
+    assert tasks_of_template(fake, 'tpl') == [('cpu', 'enabled')]
 
 
 def test_template_type_contradicting_type_fails_before_writing():
