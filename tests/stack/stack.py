@@ -138,7 +138,9 @@ VERSION_PORT_BASE = 19510
 
 PORTS = {
     'kapacitor': 19092,
-    'kapacitor_auth': 19093,  # kapacitord with Kapacitor's users and HTTP auth on (start_auth_kapacitord)
+    # kapacitord with Kapacitor's users and HTTP auth on (start_auth_kapacitord); 19093-19095 are
+    # the demo fleet's (examples/fleet/demo-inventory.yml, the role_alert_endpoints target)
+    'kapacitor_auth': 19096,
     'receiver': 19300,
     'receiver_tcp': 19301,
     'receiver_udp': 19302,
