@@ -207,15 +207,16 @@ class ResourceRun:
             self.client.post(self.resource.collection_path(), self.resource.desired(), expect=self.resource.shape)
         except KapacitorError as exc:
             if 'already exists' not in (exc.kapacitor_message or ''):
-                self._lost_answer(exc, 'creating')
-                return None, self.read()
+                # what _lost_answer read shows the create landed: it is the read-back
+                return None, self._lost_answer(exc, 'creating')
             # Created between our read and our POST (a concurrent run): update it instead.
             existing = self.read()
             if existing is None:
                 raise self.error(exc, 'creating')
             self.resource.remember(existing)
-            if not self.resource.holds(existing):
-                self.update(existing)
+            if self.resource.holds(existing):
+                return existing, existing
+            self.update(existing)
             return existing, self.read()
         return None, self.read()
 

@@ -585,7 +585,8 @@ def test_handler_created_concurrently_is_replaced_instead_of_failing():
     fake = racing('a:1')
     result = run(fake, kind='tcp', options={'address': 'a:1'})
     assert result['changed'] is True, 'the handler did not exist when the run started; it does now'
-    assert [r[0] for r in fake.requests] == ['GET', 'POST', 'GET', 'GET']
+    # what the other run created is already what was asked: that read is the read-back
+    assert [r[0] for r in fake.requests] == ['GET', 'POST', 'GET']
 
 
 # -- issue 12: ids matched whole, secrets in URLs and in escaped forms ----------------------
