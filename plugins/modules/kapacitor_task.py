@@ -111,8 +111,10 @@ options:
     default: enabled
 notes:
   - A batch task queries InfluxDB. Kapacitor defines and enables a batch task without a
-    reachable InfluxDB, then stops it once its first query fails; RV(task.executing) becomes
-    V(false) and RV(task.error) says why.
+    reachable InfluxDB, then usually stops it once its first query fails; RV(task.executing)
+    becomes V(false) and RV(task.error) says why. A race in Kapacitor (1.5 to 1.8) sometimes
+    leaves such a task V(true) in RV(task.executing) for good, with an empty RV(task.error)
+    and nothing queried, so configure InfluxDB before relying on a batch task.
   - >-
     Errors are one line naming the option, for example C(dbrps[0]: 'telegraf' is not
     "database.retention_policy" ...), C(template_id: Kapacitor has no template 'x') or
