@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import API_PREFIX, KapacitorError
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_resources import (
-    Resource, one_line, resource_task)
+    Resource, normal_lines, normalize_script, one_line, resource_task)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import (
     SpecError, parse_duration, parse_version)
 
@@ -55,20 +55,6 @@ _LOCATION = re.compile(r'^loc (\d+):(\d+)-\d+:\d+: ')
 
 
 # -- the Flux text ----------------------------------------------------------------------------
-
-def normal_lines(text):
-    """``text`` as lines, line breaks as LF, trailing spaces and leading/trailing blank lines gone."""
-    lines = [line.rstrip() for line in (text or '').replace('\r\n', '\n').replace('\r', '\n').split('\n')]
-    while lines and not lines[0]:
-        lines.pop(0)
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
-
-
-def normal_flux(text):
-    return '\n'.join(normal_lines(text))
-
 
 def flux_string(text):
     """``text`` as a Flux string literal. ``$`` is written as a byte escape: Flux reads ``${`` as
@@ -325,9 +311,9 @@ class FluxTask(Resource):
             raise SpecError('status: %r is not one of active, inactive' % (self.status,))
         if self.state != 'present':
             return
-        if not self.script or not normal_flux(self.script):
+        if not self.script or not normalize_script(self.script):
             raise SpecError('script: is required with state=present')
-        if _OPTION_TASK.search(normal_flux(self.script)):
+        if _OPTION_TASK.search(normalize_script(self.script)):
             raise SpecError('script: has an "option task" statement; leave it out and give the task\'s schedule '
                             'with every or cron (and offset): the module writes that statement itself')
         if bool(self.every) == bool(self.cron):
@@ -365,7 +351,7 @@ class FluxTask(Resource):
         return body
 
     def comparable(self, obj):
-        shown = {'flux': normal_flux(obj.get('flux')), 'status': obj.get('status') or 'active'}
+        shown = {'flux': normalize_script(obj.get('flux')), 'status': obj.get('status') or 'active'}
         if self.description is not None:
             shown['description'] = obj.get('description') or ''
         return shown

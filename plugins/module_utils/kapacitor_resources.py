@@ -29,6 +29,22 @@ def one_line(text):
     return ' '.join(line.strip() for line in (text or '').splitlines() if line.strip())
 
 
+def normal_lines(text):
+    """A script (TICKscript or Flux) as compared, as lines: LF line ends, no trailing whitespace
+    on a line, no blank lines at the start or the end."""
+    lines = [line.rstrip() for line in (text or '').replace('\r\n', '\n').replace('\r', '\n').split('\n')]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def normalize_script(text):
+    """A script as compared (see normal_lines)."""
+    return '\n'.join(normal_lines(text))
+
+
 class Resource:
     """One object of a kind, as asked by a task's parameters. Subclasses fill in the hooks.
 

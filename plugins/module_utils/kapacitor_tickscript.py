@@ -28,7 +28,7 @@ from urllib.parse import quote, urlencode
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import API_PREFIX, KapacitorError
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_resources import (
-    Resource, one_line, resource_task)
+    Resource, normalize_script, one_line, resource_task)
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_spec import SpecError
 
 TASKS_PATH = API_PREFIX + '/tasks'
@@ -52,17 +52,6 @@ def validate_id(option, value, kind):
             char in '-._' or '0' <= char <= '9' or unicodedata.category(char).startswith('L') for char in value):
         raise SpecError('%s: %r is not a %s id Kapacitor accepts (letters, digits 0-9, "-", "." and "_")'
                         % (option, value, kind))
-
-
-def normalize_script(script):
-    """A script as compared: LF line ends, no trailing whitespace on a line, no blank lines at
-    the start or the end."""
-    lines = [line.rstrip() for line in (script or '').replace('\r\n', '\n').replace('\r', '\n').split('\n')]
-    while lines and not lines[0]:
-        lines.pop(0)
-    while lines and not lines[-1]:
-        lines.pop()
-    return '\n'.join(lines)
 
 
 _TOKEN = re.compile(r"""
