@@ -394,7 +394,6 @@ class FluxTask(Resource):
 FLUX_TASK_TASK = resource_task(
     FluxTask,
     dict(name=dict(type='str', required=True),
-         state=dict(type='str', default='present', choices=['present', 'absent']),
          script=dict(type='str'),
          every=dict(type='str'),
          cron=dict(type='str'),

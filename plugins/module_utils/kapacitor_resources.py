@@ -335,9 +335,14 @@ class ResourceRun:
         return result
 
 
+# Whether the object should exist: every kind's ``state``, read by ResourceRun.run.
+STATE_OPTION = dict(type='str', default='present', choices=['present', 'absent'])
+
+
 def resource_task(kind, argument_spec, secrets_of=None, mutually_exclusive=None):
     """The TaskSpec of a module that converges one object of ``kind`` (a Resource subclass
-    taking ``(client, params)``); the connection options are added to ``argument_spec``."""
+    taking ``(client, params)``); the connection options and ``state`` are added to
+    ``argument_spec``."""
     def run(ctx):
         resource = kind(KapacitorClient.from_params(ctx.params), ctx.params)
         try:
@@ -348,5 +353,5 @@ def resource_task(kind, argument_spec, secrets_of=None, mutually_exclusive=None)
                 ctx.warn(warning)
         result['kapacitor_version'] = resource.client.version
         return result
-    return TaskSpec(dict(CONNECTION_ARGUMENT_SPEC, **argument_spec), run,
+    return TaskSpec(dict(CONNECTION_ARGUMENT_SPEC, state=STATE_OPTION, **argument_spec), run,
                     mutually_exclusive=mutually_exclusive, secrets_of=secrets_of)

@@ -820,7 +820,6 @@ class Template(Resource):
 TASK_TASK = resource_task(
     Task,
     dict(id=dict(type='str', required=True),
-         state=dict(type='str', default='present', choices=['present', 'absent']),
          script=dict(type='str'),
          template_id=dict(type='str'),
          type=dict(type='str', choices=list(TASK_TYPES)),
@@ -831,7 +830,6 @@ TASK_TASK = resource_task(
 TEMPLATE_TASK = resource_task(
     Template,
     dict(id=dict(type='str', required=True),
-         state=dict(type='str', default='present', choices=['present', 'absent']),
          script=dict(type='str'),
          type=dict(type='str', choices=list(TASK_TYPES)),
          force=dict(type='bool', default=False)))

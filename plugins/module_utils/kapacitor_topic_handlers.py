@@ -637,7 +637,6 @@ HANDLER_TASK = resource_task(
          id=dict(type='str', required=True),
          kind=dict(type='str'),
          options=dict(type='dict'),
-         match=dict(type='str'),
-         state=dict(type='str', default='present', choices=['present', 'absent'])),
+         match=dict(type='str')),
     # Handler options are free-form: Ansible's no_log cannot know which values are secret.
     secrets_of=lambda params: secret_values(params.get('kind'), params.get('options')))

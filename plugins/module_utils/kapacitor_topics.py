@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_client import (
     API_PREFIX, CONNECTION_ARGUMENT_SPEC, KapacitorClient, KapacitorError)
-from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_resources import Resource, ResourceRun
+from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_resources import STATE_OPTION, Resource, ResourceRun
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_runner import TaskSpec
 from ansible_collections.tick.kapacitor.plugins.module_utils.kapacitor_topic_handlers import (
     list_handlers, topic_path, validate_ids)
@@ -135,6 +135,6 @@ def _run(ctx):
 TOPIC_TASK = TaskSpec(
     dict(CONNECTION_ARGUMENT_SPEC,
          topic=dict(type='str', required=True),
-         state=dict(type='str', default='present', choices=['present', 'absent']),
+         state=STATE_OPTION,
          min_level=dict(type='str', choices=list(LEVELS))),
     _run)

@@ -256,7 +256,6 @@ class User(Resource):
 USER_TASK = resource_task(
     User,
     dict(name=dict(type='str', required=True),
-         state=dict(type='str', default='present', choices=['present', 'absent']),
          type=dict(type='str', default='normal', choices=list(USER_TYPES)),
          permissions=dict(type='list', elements='str', choices=list(PERMISSIONS)),
          password=dict(type='str', no_log=True),
